@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs everything clip-retrieval needs on Debian 12, builds it (Release, ccache) and puts
+# `clip-retrieval` on the PATH. Idempotent: a second run installs nothing and rebuilds only what
+# changed. Environment knobs:
+#   CLIPRET_BUILD_DIR   build folder (default: build)
+#   CLIPRET_CMAKE_ARGS  extra cmake arguments (e.g. -DCLIPRET_WERROR=ON)
+#   CLIPRET_JOBS        parallel compile jobs (default: number of cores)
+#   CLIPRET_PREFIX      install prefix (default: /usr/local as root, ~/.local otherwise)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# Debian packages: build tools, libraries, and what the tests use.
+packages=(
+  build-essential cmake pkg-config ccache git ca-certificates
+  nlohmann-json3-dev libarchive-dev zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-numpy nodejs npm
+  clang libclang-rt-14-dev
+)
+
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== setup: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+else
+  echo "== setup: Debian packages present"
+fi
+
+# npm packages used by tests (DuckDB as an independent Parquet reader/writer).
+for dir in tests/parquet/duckdb; do
+  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+    echo "== setup: npm install in $dir"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+  fi
+done
+
+build_dir=${CLIPRET_BUILD_DIR:-build}
+jobs=${CLIPRET_JOBS:-$(nproc)}
+echo "== setup: configuring $build_dir"
+# shellcheck disable=SC2086
+cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release ${CLIPRET_CMAKE_ARGS:-} >/dev/null
+echo "== setup: building with $jobs jobs"
+cmake --build "$build_dir" -j "$jobs"
+
+if [ -n "${CLIPRET_PREFIX:-}" ]; then
+  prefix=$CLIPRET_PREFIX
+elif [ "$(id -u)" = 0 ]; then
+  prefix=/usr/local
+else
+  prefix=$HOME/.local
+fi
+cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+echo "== setup: installed $prefix/bin/clip-retrieval"
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *) echo "== setup: add $prefix/bin to your PATH" ;;
+esac

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up (scripts/setup.sh), builds and runs every test through ctest, then runs the unit tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer. Warnings are errors here.
+#   CLIPRET_SKIP_SANITIZE=1  skip the sanitizer pass (faster local iterations)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${CLIPRET_JOBS:-$(nproc)}
+
+CLIPRET_CMAKE_ARGS="-DCLIPRET_WERROR=ON ${CLIPRET_CMAKE_ARGS:-}" scripts/setup.sh
+
+echo "== test: ctest (all tests)"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [ "${CLIPRET_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== test: unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLIPRET_WERROR=ON \
+    -DCLIPRET_SANITIZE=address,undefined >/dev/null
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
+fi
+echo "== test: all passed"

@@ -1,0 +1,13 @@
+#include "cli/command.h"
+
+namespace clipret::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      {"inference", "compute CLIP embeddings of images and captions (files or webdataset)",
+       run_inference_command},
+  };
+  return kCommands;
+}
+
+}  // namespace clipret::cli

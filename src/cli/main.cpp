@@ -1,0 +1,105 @@
+// The `clip-retrieval` binary: dispatches to a subcommand, and is the one place where a
+// clipret::Error becomes a message on stderr and an exit code.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/option_table.h"
+#include "core/error.h"
+#include "core/log.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+int exit_code(clipret::ErrorKind kind) {
+  switch (kind) {
+    case clipret::ErrorKind::kInvalidInput:
+      return 2;
+    case clipret::ErrorKind::kNotFound:
+      return 3;
+    case clipret::ErrorKind::kIo:
+      return 4;
+    case clipret::ErrorKind::kCorrupt:
+      return 5;
+    case clipret::ErrorKind::kUnsupported:
+      return 6;
+    case clipret::ErrorKind::kInternal:
+      break;
+  }
+  return 70;
+}
+
+void print_usage() {
+  std::printf(
+      "Usage: clip-retrieval <command> [options]\n\n"
+      "Compute CLIP embeddings, build faiss indices and serve semantic search.\n\n"
+      "Commands:\n");
+  for (const auto& command : clipret::cli::commands()) {
+    std::printf("  %-12s %s\n", command.name, command.summary);
+  }
+  std::printf(
+      "\nRun `clip-retrieval <command> --help` for the options of a command.\n"
+      "Global options: --verbose (debug logging), --quiet (warnings and errors only), "
+      "--version.\n");
+}
+
+// Removes --verbose / --quiet (valid with every command) and applies them.
+std::vector<std::string> take_global_options(std::vector<std::string> args) {
+  std::vector<std::string> rest;
+  for (const auto& arg : args) {
+    if (arg == "--verbose" || arg == "--verbose=True") {
+      clipret::core::set_log_level(clipret::core::LogLevel::kDebug);
+    } else if (arg == "--quiet" || arg == "--quiet=True") {
+      clipret::core::set_log_level(clipret::core::LogLevel::kWarn);
+    } else {
+      rest.push_back(arg);
+    }
+  }
+  return rest;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args = take_global_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage();
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::printf("clip-retrieval %s\n", kVersion);
+    return 0;
+  }
+  const std::string name = args[0];
+  const clipret::cli::Command* command = nullptr;
+  std::string closest;
+  size_t closest_distance = SIZE_MAX;
+  for (const auto& candidate : clipret::cli::commands()) {
+    if (name == candidate.name) command = &candidate;
+    const size_t d = clipret::cli::edit_distance(name, candidate.name);
+    if (d < closest_distance) {
+      closest_distance = d;
+      closest = candidate.name;
+    }
+  }
+  if (command == nullptr) {
+    std::fprintf(stderr, "clip-retrieval: unknown command '%s'%s\nRun `clip-retrieval --help`.\n",
+                 name.c_str(),
+                 closest_distance <= 3 ? (" (did you mean '" + closest + "'?)").c_str() : "");
+    return 2;
+  }
+  try {
+    return command->run(std::vector<std::string>(args.begin() + 1, args.end()));
+  } catch (const clipret::Error& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "clip-retrieval %s: error: %s\n", command->name, e.what());
+    return exit_code(e.kind());
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "clip-retrieval %s: internal error: %s\n", command->name, e.what());
+    return 70;
+  }
+}

@@ -1,0 +1,185 @@
+#include "model/cpu/cpu_backend.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "core/error.h"
+#include "model/cpu/vector_math.h"
+
+namespace clipret::model {
+
+namespace {
+
+constexpr float kQuickGeluAlpha = 1.702f;
+constexpr float kInvSqrt2 = 0.70710678118654752f;
+
+class HostStorage : public BufferStorage {
+ public:
+  explicit HostStorage(size_t size) : data_(std::make_unique_for_overwrite<float[]>(size)) {}
+  float* data() override { return data_.get(); }
+
+ private:
+  std::unique_ptr<float[]> data_;
+};
+
+CBLAS_TRANSPOSE to_cblas(Transpose t) {
+  return t == Transpose::kYes ? CblasTrans : CblasNoTrans;
+}
+
+blasint to_blasint(size_t value) {
+  assert(value <= static_cast<size_t>(INT32_MAX));
+  return static_cast<blasint>(value);
+}
+
+}  // namespace
+
+void set_blas_threads(int threads) {
+  if (threads > 0) openblas_set_num_threads(threads);
+}
+
+int blas_threads() {
+  return openblas_get_num_threads();
+}
+
+CpuBackend::CpuBackend() : name_("cpu (OpenBLAS)") {}
+
+Buffer CpuBackend::alloc(size_t size) {
+  return Buffer(std::make_unique<HostStorage>(std::max<size_t>(size, 1)), size);
+}
+
+void CpuBackend::upload(const float* host, size_t count, Buffer& dst, size_t offset) {
+  assert(offset + count <= dst.size());
+  if (count > 0) std::memcpy(dst.data() + offset, host, count * sizeof(float));
+}
+
+void CpuBackend::download(const Buffer& src, size_t offset, size_t count, float* host) {
+  assert(offset + count <= src.size());
+  if (count > 0) std::memcpy(host, src.data() + offset, count * sizeof(float));
+}
+
+void CpuBackend::gemm(Transpose trans_a, Transpose trans_b, size_t m, size_t n, size_t k,
+                      float alpha, const float* a, size_t lda, const float* b, size_t ldb,
+                      float beta, float* c, size_t ldc) {
+  if (m == 0 || n == 0) return;
+  cblas_sgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b), to_blasint(m), to_blasint(n),
+              to_blasint(k), alpha, a, to_blasint(lda), b, to_blasint(ldb), beta, c,
+              to_blasint(ldc));
+}
+
+void CpuBackend::layer_norm(const float* x, size_t rows, size_t width, const float* gamma,
+                            const float* beta, float eps, float* y) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* in = x + r * width;
+    float* out = y + r * width;
+    // Two passes in double: exact enough that the float32 model matches float64 references.
+    double sum = 0.0;
+    for (size_t j = 0; j < width; ++j) sum += in[j];
+    const double mean = sum / static_cast<double>(width);
+    double squares = 0.0;
+    for (size_t j = 0; j < width; ++j) {
+      const double d = in[j] - mean;
+      squares += d * d;
+    }
+    const float inv_std =
+        static_cast<float>(1.0 / std::sqrt(squares / static_cast<double>(width) + eps));
+    const float mean_f = static_cast<float>(mean);
+    for (size_t j = 0; j < width; ++j) out[j] = (in[j] - mean_f) * inv_std * gamma[j] + beta[j];
+  }
+}
+
+void CpuBackend::copy(const float* src, size_t count, float* dst) {
+  if (count > 0) std::memcpy(dst, src, count * sizeof(float));
+}
+
+void CpuBackend::add_bias(float* x, size_t rows, size_t width, const float* bias) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* row = x + r * width;
+    for (size_t j = 0; j < width; ++j) row[j] += bias[j];
+  }
+}
+
+void CpuBackend::add_broadcast(float* x, size_t batch, size_t count, const float* y) {
+  add_bias(x, batch, count, y);
+}
+
+void CpuBackend::activate(float* x, size_t count, Activation activation) {
+  if (activation == Activation::kQuickGelu) {
+    for (size_t i = 0; i < count; ++i) {
+      x[i] = x[i] / (1.0f + cpu::fast_exp(-kQuickGeluAlpha * x[i]));
+    }
+  } else {
+    for (size_t i = 0; i < count; ++i) {
+      x[i] = 0.5f * x[i] * (1.0f + cpu::fast_erf(x[i] * kInvSqrt2));
+    }
+  }
+}
+
+void CpuBackend::attention(const float* qkv, size_t batch, size_t seq, size_t heads,
+                           size_t head_dim, bool causal, float* out) {
+  const size_t width = heads * head_dim;
+  const size_t ld_qkv = 3 * width;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+  std::vector<float> scores(seq * seq);
+  for (size_t b = 0; b < batch; ++b) {
+    for (size_t h = 0; h < heads; ++h) {
+      const float* q = qkv + b * seq * ld_qkv + h * head_dim;
+      const float* k = q + width;
+      const float* v = q + 2 * width;
+      float* o = out + b * seq * width + h * head_dim;
+      gemm(Transpose::kNo, Transpose::kYes, seq, seq, head_dim, scale, q, ld_qkv, k, ld_qkv, 0.0f,
+           scores.data(), seq);
+      for (size_t i = 0; i < seq; ++i) {
+        float* row = scores.data() + i * seq;
+        const size_t keys = causal ? i + 1 : seq;
+        const float max = *std::max_element(row, row + keys);
+        float sum = 0.0f;
+        for (size_t j = 0; j < keys; ++j) {
+          row[j] = cpu::fast_exp(row[j] - max);
+          sum += row[j];
+        }
+        const float inv = 1.0f / sum;
+        for (size_t j = 0; j < keys; ++j) row[j] *= inv;
+        std::fill(row + keys, row + seq, 0.0f);
+      }
+      gemm(Transpose::kNo, Transpose::kNo, seq, head_dim, seq, 1.0f, scores.data(), seq, v, ld_qkv,
+           0.0f, o, width);
+    }
+  }
+}
+
+void CpuBackend::gather_rows(const float* table, size_t table_rows, size_t width,
+                             const int32_t* rows, size_t count, float* out) {
+  for (size_t i = 0; i < count; ++i) {
+    assert(rows[i] >= 0 && static_cast<size_t>(rows[i]) < table_rows);
+    (void)table_rows;
+    std::memcpy(out + i * width, table + static_cast<size_t>(rows[i]) * width,
+                width * sizeof(float));
+  }
+}
+
+void CpuBackend::im2col(const float* images, size_t n, size_t channels, size_t size, size_t patch,
+                        float* out) {
+  const size_t grid = size / patch;
+  const size_t cols = channels * patch * patch;
+  for (size_t b = 0; b < n; ++b) {
+    for (size_t gy = 0; gy < grid; ++gy) {
+      for (size_t gx = 0; gx < grid; ++gx) {
+        float* dst = out + ((b * grid + gy) * grid + gx) * cols;
+        for (size_t c = 0; c < channels; ++c) {
+          const float* plane = images + (b * channels + c) * size * size;
+          for (size_t ky = 0; ky < patch; ++ky) {
+            std::memcpy(dst, plane + (gy * patch + ky) * size + gx * patch, patch * sizeof(float));
+            dst += patch;
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace clipret::model

@@ -1,0 +1,52 @@
+// model/tensor_store.h: the tensors of a checkpoint, by name, across one or several
+// safetensors files.
+//
+// A checkpoint is one `model.safetensors` or shards listed by `model.safetensors.index.json`
+// ({"metadata": {...}, "weight_map": {tensor name: shard file name}}). Loaders ask for tensors
+// by name with the shape they expect, so a mismatch between config and weights is caught here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clipret::model {
+
+class TensorStore {
+ public:
+  // `path` is a .safetensors file or a .safetensors.index.json (shards resolved next to it).
+  // Throws SafetensorsFile::open's errors, Error(kCorrupt) for a bad index (not JSON, no
+  // weight_map, a shard path leaving the folder, a listed tensor missing from its shard).
+  static TensorStore open(const std::string& path);
+
+  TensorStore(TensorStore&& other) noexcept;
+  TensorStore& operator=(TensorStore&& other) noexcept;
+  TensorStore(const TensorStore&) = delete;
+  TensorStore& operator=(const TensorStore&) = delete;
+  ~TensorStore();
+
+  // The index or file path given to open(), for messages.
+  const std::string& path() const;
+  bool has(const std::string& name) const;
+  // Shape of `name`; Error(kCorrupt) "checkpoint lacks tensor" when absent.
+  std::vector<int64_t> shape(const std::string& name) const;
+  // All tensor names, sorted.
+  std::vector<std::string> names() const;
+
+  // Reads `name` as float32 (row-major). Throws Error(kCorrupt) naming file and tensor when it is
+  // absent or its shape differs from `expected_shape`, Error(kUnsupported) for dtypes other than
+  // F32/F16/BF16.
+  std::vector<float> read_f32(const std::string& name,
+                              const std::vector<int64_t>& expected_shape) const;
+
+ private:
+  struct Impl;
+  explicit TensorStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// "[768, 3, 32, 32]" for messages.
+std::string shape_to_string(const std::vector<int64_t>& shape);
+
+}  // namespace clipret::model

@@ -1,0 +1,47 @@
+#include "model/transformer.h"
+
+namespace clipret::model {
+
+void linear(Backend& backend, const float* x, size_t rows, size_t in, const Buffer& weight,
+            const float* bias, size_t out, float* y) {
+  backend.gemm(Transpose::kNo, Transpose::kYes, rows, out, in, 1.0f, x, in, weight.data(), in, 0.0f,
+               y, out);
+  if (bias != nullptr) backend.add_bias(y, rows, out, bias);
+}
+
+void run_transformer(Backend& backend, const TransformerConfig& config,
+                     const std::vector<LayerWeights>& layers, float* x, size_t batch, size_t seq,
+                     bool causal) {
+  const size_t rows = batch * seq;
+  const size_t width = static_cast<size_t>(config.width);
+  const size_t mlp_width = static_cast<size_t>(config.mlp_width);
+  const size_t heads = static_cast<size_t>(config.heads);
+  // Scratch for the whole stack, allocated once per call.
+  Buffer normed = backend.alloc(rows * width);
+  Buffer qkv = backend.alloc(rows * 3 * width);
+  Buffer attended = backend.alloc(rows * width);
+  Buffer hidden = backend.alloc(rows * mlp_width);
+
+  for (const LayerWeights& layer : layers) {
+    backend.layer_norm(x, rows, width, layer.ln1_weight.data(), layer.ln1_bias.data(),
+                       config.layer_norm_eps, normed.data());
+    linear(backend, normed.data(), rows, width, layer.qkv_weight, layer.qkv_bias.data(), 3 * width,
+           qkv.data());
+    backend.attention(qkv.data(), batch, seq, heads, width / heads, causal, attended.data());
+    // x += attended W_out^T + b_out: the gemm accumulates straight into the residual stream.
+    backend.gemm(Transpose::kNo, Transpose::kYes, rows, width, width, 1.0f, attended.data(), width,
+                 layer.out_weight.data(), width, 1.0f, x, width);
+    backend.add_bias(x, rows, width, layer.out_bias.data());
+
+    backend.layer_norm(x, rows, width, layer.ln2_weight.data(), layer.ln2_bias.data(),
+                       config.layer_norm_eps, normed.data());
+    linear(backend, normed.data(), rows, width, layer.fc1_weight, layer.fc1_bias.data(), mlp_width,
+           hidden.data());
+    backend.activate(hidden.data(), rows * mlp_width, config.activation);
+    backend.gemm(Transpose::kNo, Transpose::kYes, rows, width, mlp_width, 1.0f, hidden.data(),
+                 mlp_width, layer.fc2_weight.data(), mlp_width, 1.0f, x, width);
+    backend.add_bias(x, rows, width, layer.fc2_bias.data());
+  }
+}
+
+}  // namespace clipret::model

@@ -1,0 +1,23 @@
+// model/transformer.h: the stack of pre-LN residual attention blocks both towers share
+// (clip-inference-notes §1.2):
+//   x = x + out_proj(attention(ln_1(x)));  x = x + fc2(act(fc1(ln_2(x)))).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "model/clip_weights.h"
+
+namespace clipret::model {
+
+// Runs every block of `layers` in place on x ((batch x seq) x width, backend memory); `causal`
+// masks attention to later positions (text tower).
+void run_transformer(Backend& backend, const TransformerConfig& config,
+                     const std::vector<LayerWeights>& layers, float* x, size_t batch, size_t seq,
+                     bool causal);
+
+// y (rows x out) = x (rows x in) W^T (+ bias when not null), W out x in: an nn.Linear.
+void linear(Backend& backend, const float* x, size_t rows, size_t in, const Buffer& weight,
+            const float* bias, size_t out, float* y);
+
+}  // namespace clipret::model

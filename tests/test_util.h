@@ -61,8 +61,8 @@ inline CommandResult run_command(const std::string& command) {
   TempDir dir;
   const std::string out_path = dir.file("stdout");
   const std::string err_path = dir.file("stderr");
-  const int status =
-      std::system(("(" + command + ") >'" + out_path + "' 2>'" + err_path + "' </dev/null").c_str());
+  const int status = std::system(
+      ("(" + command + ") >'" + out_path + "' 2>'" + err_path + "' </dev/null").c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = read_file(out_path);

@@ -34,8 +34,7 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
             "target samples per output partition (sets the partition count when "
             "output_partition_count is None)");
   t.add_string("wds_image_key", &o.wds_image_key, "webdataset member extension of the image");
-  t.add_string("wds_caption_key", &o.wds_caption_key,
-               "webdataset member extension of the caption");
+  t.add_string("wds_caption_key", &o.wds_caption_key, "webdataset member extension of the caption");
   t.add_string("clip_model", &o.clip_model,
                "ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px, hf_clip:ORG/NAME, "
                "open_clip:ARCH/TAG, or a local model folder");
@@ -73,10 +72,11 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
 
 int run_inference_command(const std::vector<std::string>& args) {
   inference::InferenceOptions options;
-  OptionTable table("clip-retrieval inference",
-                    "Compute CLIP embeddings for a folder of files or webdataset shards, written as "
-                    "img_emb/img_emb_N.npy, text_emb/text_emb_N.npy (float16, L2-normalised) and "
-                    "metadata/metadata_N.parquet.");
+  OptionTable table(
+      "clip-retrieval inference",
+      "Compute CLIP embeddings for a folder of files or webdataset shards, written as "
+      "img_emb/img_emb_N.npy, text_emb/text_emb_N.npy (float16, L2-normalised) and "
+      "metadata/metadata_N.parquet.");
   add_inference_options(table, options);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);

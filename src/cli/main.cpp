@@ -64,7 +64,8 @@ std::vector<std::string> take_global_options(std::vector<std::string> args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args = take_global_options(std::vector<std::string>(argv + 1, argv + argc));
+  std::vector<std::string> args =
+      take_global_options(std::vector<std::string>(argv + 1, argv + argc));
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_usage();
     return args.empty() ? 2 : 0;

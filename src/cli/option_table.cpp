@@ -15,7 +15,9 @@ std::string normalize(std::string name) {
   return name;
 }
 
-std::string quote(const std::string& text) { return "\"" + text + "\""; }
+std::string quote(const std::string& text) {
+  return "\"" + text + "\"";
+}
 
 std::string list_text(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -29,7 +31,9 @@ std::string float_text(double value) {
   return out.str();
 }
 
-bool is_none(const std::string& text) { return text == "None"; }
+bool is_none(const std::string& text) {
+  return text == "None";
+}
 
 int64_t parse_int(const std::string& option, const std::string& text) {
   std::string digits;

@@ -19,7 +19,7 @@ namespace clipret::cli {
 enum class OptionType { kString, kInt, kFloat, kBool, kStringList };
 
 struct OptionSpec {
-  std::string name;          // the Python name, with underscores
+  std::string name;  // the Python name, with underscores
   OptionType type = OptionType::kString;
   std::string default_text;  // as shown by --help, e.g. `256`, `None`, `"files"`, `True`
   std::string help;          // one or two sentences: meaning, units, accepted values

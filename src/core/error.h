@@ -41,8 +41,8 @@ std::string string_printf(const char* fmt, ...) __attribute__((format(printf, 1,
 
 // Validates input: throws clipret::Error of ErrorKind::k<kind> with a printf-formatted message.
 //   CLIPRET_CHECK(n >= 0, InvalidInput, "%s: batch_size must be positive, got %d", name, n);
-#define CLIPRET_CHECK(cond, kind, ...)                               \
-  do {                                                               \
+#define CLIPRET_CHECK(cond, kind, ...)                                               \
+  do {                                                                               \
     if (!(cond)) ::clipret::throw_error(::clipret::ErrorKind::k##kind, __VA_ARGS__); \
   } while (0)
 

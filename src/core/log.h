@@ -13,7 +13,9 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3, kOff = 4 };
 
 void set_log_level(LogLevel level);
 LogLevel log_level();
-inline bool should_log(LogLevel level) { return level >= log_level(); }
+inline bool should_log(LogLevel level) {
+  return level >= log_level();
+}
 
 // Writes "[level] message\n" to stderr, clearing and redrawing an active progress bar around it.
 void log_message(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -23,8 +25,8 @@ std::mutex& terminal_mutex();
 
 }  // namespace clipret::core
 
-#define CLIPRET_LOG(level, ...)                                              \
-  do {                                                                       \
+#define CLIPRET_LOG(level, ...)                                                               \
+  do {                                                                                        \
     if (::clipret::core::should_log(level)) ::clipret::core::log_message(level, __VA_ARGS__); \
   } while (0)
 #define CLIPRET_LOG_DEBUG(...) CLIPRET_LOG(::clipret::core::LogLevel::kDebug, __VA_ARGS__)

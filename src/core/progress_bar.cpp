@@ -19,7 +19,9 @@ constexpr int kDefaultWidth = 100;
 const ProgressBar* g_active_bar = nullptr;
 std::string g_active_line;
 
-bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+bool stderr_is_tty() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 int terminal_width() {
   struct winsize ws {};
@@ -60,14 +62,18 @@ ProgressBar::ProgressBar(ProgressBarOptions options)
   if (options_.enabled && tty_) draw(true);
 }
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 void ProgressBar::add(uint64_t n) {
   count_.fetch_add(n, std::memory_order_relaxed);
   if (options_.enabled) draw(false);
 }
 
-void ProgressBar::set_total(uint64_t total) { total_.store(total, std::memory_order_relaxed); }
+void ProgressBar::set_total(uint64_t total) {
+  total_.store(total, std::memory_order_relaxed);
+}
 
 std::string ProgressBar::render(const std::string& label, const std::string& unit, uint64_t count,
                                 uint64_t total, double elapsed_seconds, int width) {

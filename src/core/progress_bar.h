@@ -2,7 +2,8 @@
 //
 // On a terminal: one line redrawn in place at most 10 times a second ("label  42% |####    |
 // 4200/10000 samples [00:12<00:17, 350.2 samples/s]"). Otherwise (logs, CI): a plain line every
-// `plain_interval_seconds`, so files stay readable. Log lines written meanwhile appear above the bar.
+// `plain_interval_seconds`, so files stay readable. Log lines written meanwhile appear above the
+// bar.
 #pragma once
 
 #include <atomic>
@@ -36,7 +37,8 @@ class ProgressBar {
 
   uint64_t count() const { return count_.load(std::memory_order_relaxed); }
 
-  // The text of one bar line for the given state, without colour or carriage return. Public for tests.
+  // The text of one bar line for the given state, without colour or carriage return. Public for
+  // tests.
   static std::string render(const std::string& label, const std::string& unit, uint64_t count,
                             uint64_t total, double elapsed_seconds, int width);
 
@@ -51,7 +53,6 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_draw_;
   bool tty_ = false;
   bool finished_ = false;
-
 };
 
 namespace detail {

@@ -47,11 +47,10 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   if (!t->bar && t->options->show_progress) {
     curl_off_t length = -1;
     curl_easy_getinfo(t->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
-    core::ProgressBarOptions bar_options;
-    bar_options.label = t->options->progress_label;
-    bar_options.unit = "B";
-    bar_options.total = length > 0 ? static_cast<uint64_t>(length) + t->resumed_from : 0;
-    t->bar = std::make_unique<core::ProgressBar>(bar_options);
+    t->bar = std::make_unique<core::ProgressBar>(core::ProgressBarOptions{
+        .label = t->options->progress_label,
+        .unit = "B",
+        .total = length > 0 ? static_cast<uint64_t>(length) + t->resumed_from : 0});
     t->bar->add(t->resumed_from);
   }
   const size_t written = std::fwrite(data, size, count, t->file);
@@ -89,7 +88,9 @@ DownloadStatus download_file(const std::string& url, const std::string& destinat
   CLIPRET_CHECK(curl != nullptr, Internal, "curl_easy_init failed");
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   if (!options.token.empty()) {
-    headers.reset(curl_slist_append(nullptr, ("Authorization: Bearer " + options.token).c_str()));
+    std::string authorization = "Authorization: Bearer ";
+    authorization += options.token;  // not `literal + string`: g++ 12 warns falsely (-Wrestrict)
+    headers.reset(curl_slist_append(nullptr, authorization.c_str()));
   }
 
   Transfer transfer;
@@ -132,8 +133,8 @@ DownloadStatus download_file(const std::string& url, const std::string& destinat
     return DownloadStatus::kNotFound;
   }
   CLIPRET_CHECK(code == CURLE_OK, Io, "%s", transport_error(url, code, error_buffer).c_str());
-  CLIPRET_CHECK(status == 200 || status == 206, Io, "%s: the server answered HTTP %ld",
-                url.c_str(), status);
+  CLIPRET_CHECK(status == 200 || status == 206, Io, "%s: the server answered HTTP %ld", url.c_str(),
+                status);
   CLIPRET_CHECK(flushed, Io, "%s: writing failed (disk full?)", part.c_str());
   if (status == 200 && resume_from > 0) {
     // The server ignored the Range request and sent the whole file after the old bytes: start over.

@@ -7,7 +7,7 @@
 namespace clipret::hub {
 
 struct DownloadOptions {
-  std::string token;                // bearer token; empty: no Authorization header
+  std::string token;  // bearer token; empty: no Authorization header
   long connect_timeout_seconds = 20;
   long stall_timeout_seconds = 60;  // abort when under 1 byte/s for this long
   bool show_progress = true;        // progress bar on stderr

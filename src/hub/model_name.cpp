@@ -54,7 +54,8 @@ ModelReference hugging_face_reference(const std::string& clip_model, const std::
 
 std::string open_clip_choices() {
   std::string out;
-  for (const auto& entry : kOpenClipModels) out += std::string(out.empty() ? "" : ", ") + entry.name;
+  for (const auto& entry : kOpenClipModels)
+    out += std::string(out.empty() ? "" : ", ") + entry.name;
   return out;
 }
 

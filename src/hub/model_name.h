@@ -12,9 +12,9 @@ enum class CheckpointLayout {
 };
 
 struct ModelReference {
-  std::string clip_model;      // the name as given
-  std::string local_folder;    // set when the name is an existing folder; nothing to download
-  std::string repo;            // hub repository ("openai/clip-vit-base-patch32")
+  std::string clip_model;    // the name as given
+  std::string local_folder;  // set when the name is an existing folder; nothing to download
+  std::string repo;          // hub repository ("openai/clip-vit-base-patch32")
   std::string revision = "main";
   CheckpointLayout layout = CheckpointLayout::kHuggingFace;
   std::vector<std::string> required_files;  // fetched first; a 404 is an error

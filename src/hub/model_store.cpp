@@ -35,8 +35,8 @@ class Fetcher {
     const std::string destination = (fs::path(folder_) / file).string();
     std::error_code ec;
     if (fs::exists(destination, ec)) return true;
-    const std::string url = options_.endpoint + "/" + ref_.repo + "/resolve/" + ref_.revision + "/" +
-                            file;
+    const std::string url =
+        options_.endpoint + "/" + ref_.repo + "/resolve/" + ref_.revision + "/" + file;
     DownloadOptions download;
     download.token = options_.token;
     download.stall_timeout_seconds = options_.stall_timeout_seconds;
@@ -60,9 +60,9 @@ class Fetcher {
                   file.c_str(), options_.endpoint.c_str());
     std::ifstream in(fs::path(folder_) / kShardIndex);
     const auto index = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    CLIPRET_CHECK(index.is_object() && index.contains("weight_map") &&
-                      index["weight_map"].is_object(),
-                  Corrupt, "%s/%s: no weight_map object", folder_.c_str(), kShardIndex);
+    CLIPRET_CHECK(
+        index.is_object() && index.contains("weight_map") && index["weight_map"].is_object(),
+        Corrupt, "%s/%s: no weight_map object", folder_.c_str(), kShardIndex);
     std::set<std::string> shards;
     for (const auto& [name, shard] : index["weight_map"].items()) {
       CLIPRET_CHECK(shard.is_string(), Corrupt, "%s/%s: weight_map[%s] is not a file name",
@@ -93,8 +93,8 @@ std::string ensure_model_folder(const ModelReference& ref, const HubOptions& opt
                 "%s: not in the cache %s and HF_HUB_OFFLINE is set; run once online or pass a "
                 "local model folder as --clip_model",
                 ref.clip_model.c_str(), folder.c_str());
-  CLIPRET_LOG_INFO("downloading %s (%s) from %s into %s", ref.clip_model.c_str(),
-                   ref.repo.c_str(), options.endpoint.c_str(), folder.c_str());
+  CLIPRET_LOG_INFO("downloading %s (%s) from %s into %s", ref.clip_model.c_str(), ref.repo.c_str(),
+                   options.endpoint.c_str(), folder.c_str());
   fs::create_directories(folder);
   Fetcher fetcher(ref, options, folder);
   for (const auto& file : ref.required_files) {

@@ -31,23 +31,92 @@ void check_window(int out_width, int out_height, const Rect& w) {
                 w.height, w.x, w.y, out_width, out_height);
 }
 
+// x86-64 builds carry an AVX2 clone of the hot loops, picked at load time (GCC ifunc); the
+// integer arithmetic is the same in every clone, so results do not depend on the CPU.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CLIPRET_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define CLIPRET_MULTIVERSION
+#endif
+
+// acc[i] += sum over t < taps of rows[t * stride + i] * k[t], for i < lanes: the vertical pass's
+// kernel, lanes being the interleaved channels of a row of pixels.
+CLIPRET_MULTIVERSION
+void multiply_accumulate(const uint8_t* rows, size_t stride, const int32_t* k, int taps,
+                         size_t lanes, int32_t* acc) {
+  for (int t = 0; t < taps; ++t) {
+    const uint8_t* row = rows + t * stride;
+    const int32_t weight = k[t];
+    for (size_t i = 0; i < lanes; ++i) acc[i] += row[i] * weight;
+  }
+}
+
+// The horizontal pass's kernel for a fixed number of lanes (kBlockRows rows x channels), so the
+// sums stay in vector registers across taps: returns the lanes' sums, starting from the rounding
+// half, of block[(t * Lanes) + i] * k[t].
+#define CLIPRET_DEFINE_BLOCK_KERNEL(Lanes)                                                    \
+  CLIPRET_MULTIVERSION                                                                        \
+  void block_kernel_##Lanes(const uint8_t* block, const int32_t* k, int taps, int32_t* out) { \
+    int32_t sum[Lanes];                                                                       \
+    for (int i = 0; i < Lanes; ++i) sum[i] = kRoundingHalf;                                   \
+    for (int t = 0; t < taps; ++t) {                                                          \
+      const uint8_t* row = block + t * Lanes;                                                 \
+      const int32_t weight = k[t];                                                            \
+      for (int i = 0; i < Lanes; ++i) sum[i] += row[i] * weight;                              \
+    }                                                                                         \
+    for (int i = 0; i < Lanes; ++i) out[i] = sum[i];                                          \
+  }
+CLIPRET_DEFINE_BLOCK_KERNEL(8)
+CLIPRET_DEFINE_BLOCK_KERNEL(16)
+CLIPRET_DEFINE_BLOCK_KERNEL(24)
+CLIPRET_DEFINE_BLOCK_KERNEL(32)
+#undef CLIPRET_DEFINE_BLOCK_KERNEL
+
+template <int Lanes>
+void block_kernel(const uint8_t* block, const int32_t* k, int taps, int32_t* out) {
+  if constexpr (Lanes == 8) block_kernel_8(block, k, taps, out);
+  if constexpr (Lanes == 16) block_kernel_16(block, k, taps, out);
+  if constexpr (Lanes == 24) block_kernel_24(block, k, taps, out);
+  if constexpr (Lanes == 32) block_kernel_32(block, k, taps, out);
+}
+
 // Horizontal 8-bit pass: rows [row_begin, row_begin + out->height) of `in`, C channels, output
-// columns as described by `c` (one per out->width).
+// columns as described by `c` (one per out->width). Blocks of kBlockRows rows are transposed so
+// that one tap of one output column is a contiguous run of kBlockRows * C bytes, which the
+// kernel processes as SIMD lanes with the same weight.
 template <int C>
 void horizontal_u8(const ImageBuffer& in, int row_begin, const BicubicCoefficients& c,
                    ImageBuffer* out) {
-  for (int y = 0; y < out->height; ++y) {
-    const uint8_t* src = in.row(row_begin + y);
-    uint8_t* dst = out->row(y);
-    for (int x = 0; x < out->width; ++x) {
-      const int32_t* k = &c.fixed[static_cast<size_t>(x) * c.ksize];
-      const uint8_t* p = src + static_cast<size_t>(c.first[x]) * C;
-      int32_t acc[C];
-      for (int ch = 0; ch < C; ++ch) acc[ch] = kRoundingHalf;
-      for (int t = 0; t < c.count[x]; ++t) {
-        for (int ch = 0; ch < C; ++ch) acc[ch] += p[t * C + ch] * k[t];
+  constexpr int kBlockRows = 8;
+  constexpr int kLanes = kBlockRows * C;
+  const int column_begin = c.first.front();
+  const int columns = c.first.back() + c.count.back() - column_begin;
+  const size_t in_stride = in.row_bytes();
+  const size_t out_stride = out->row_bytes();
+  std::vector<uint8_t> block(static_cast<size_t>(columns) * kLanes);
+  for (int y0 = 0; y0 < out->height; y0 += kBlockRows) {
+    const int rows = std::min(kBlockRows, out->height - y0);
+    const uint8_t* src[kBlockRows];
+    for (int r = 0; r < kBlockRows; ++r) {
+      // A short last block repeats its last row; those lanes are computed and dropped.
+      src[r] = in.pixels.data() + (row_begin + y0 + std::min(r, rows - 1)) * in_stride +
+               static_cast<size_t>(column_begin) * C;
+    }
+    uint8_t* dst = block.data();
+    for (int x = 0; x < columns; ++x) {
+      for (int r = 0; r < kBlockRows; ++r) {
+        for (int ch = 0; ch < C; ++ch) *dst++ = src[r][x * C + ch];
       }
-      for (int ch = 0; ch < C; ++ch) dst[x * C + ch] = clamp_fixed_to_u8(acc[ch]);
+    }
+    uint8_t* out_rows = out->pixels.data() + static_cast<size_t>(y0) * out_stride;
+    for (int x = 0; x < out->width; ++x) {
+      int32_t acc[kLanes];
+      block_kernel<kLanes>(block.data() + static_cast<size_t>(c.first[x] - column_begin) * kLanes,
+                           &c.fixed[static_cast<size_t>(x) * c.ksize], c.count[x], acc);
+      for (int r = 0; r < rows; ++r) {
+        uint8_t* d = out_rows + r * out_stride + static_cast<size_t>(x) * C;
+        for (int ch = 0; ch < C; ++ch) d[ch] = clamp_fixed_to_u8(acc[r * C + ch]);
+      }
     }
   }
 }
@@ -60,13 +129,8 @@ void vertical_u8(const ImageBuffer& in, int row_offset, size_t byte_begin,
   std::vector<int32_t> acc(n);
   for (int y = 0; y < out->height; ++y) {
     std::fill(acc.begin(), acc.end(), kRoundingHalf);
-    const int32_t* k = &c.fixed[static_cast<size_t>(y) * c.ksize];
-    for (int t = 0; t < c.count[y]; ++t) {
-      const uint8_t* src = in.row(c.first[y] - row_offset + t) + byte_begin;
-      const int32_t weight = k[t];
-      int32_t* a = acc.data();
-      for (size_t i = 0; i < n; ++i) a[i] += src[i] * weight;
-    }
+    multiply_accumulate(in.row(c.first[y] - row_offset) + byte_begin, in.row_bytes(),
+                        &c.fixed[static_cast<size_t>(y) * c.ksize], c.count[y], n, acc.data());
     uint8_t* dst = out->row(y);
     for (size_t i = 0; i < n; ++i) dst[i] = clamp_fixed_to_u8(acc[i]);
   }

@@ -17,7 +17,7 @@ struct InferenceOptions {
   std::vector<std::string> input_dataset;
   // Receives img_emb/, text_emb/, metadata/ and stats/.
   std::string output_folder;
-  std::string input_format = "files";  // `files` or `webdataset`
+  std::string input_format = "files";     // `files` or `webdataset`
   std::optional<std::string> cache_path;  // local copy of webdataset shards (None: no cache)
   int64_t batch_size = 256;               // samples per model call
   int64_t num_prepro_workers = 4;         // decode + preprocess threads; 0 = on the reading thread
@@ -29,11 +29,11 @@ struct InferenceOptions {
   std::string wds_caption_key = "txt";    // webdataset member extension of the caption
   std::string clip_model = "ViT-B/32";    // model name or local folder (spec §0)
   std::string mclip_model = "sentence-transformers/clip-ViT-B-32-multilingual-v1";
-  bool use_mclip = false;                 // multilingual text tower for captions
-  bool use_jit = false;                   // TorchScript in the original; no effect here
+  bool use_mclip = false;                            // multilingual text tower for captions
+  bool use_jit = false;                              // TorchScript in the original; no effect here
   std::string distribution_strategy = "sequential";  // sequential | mpi | slurm
-  int64_t wds_number_file_per_input_file = 10000;  // assumed samples per shard (estimation)
-  std::optional<int64_t> output_partition_count;   // explicit partition count (skips estimation)
+  int64_t wds_number_file_per_input_file = 10000;    // assumed samples per shard (estimation)
+  std::optional<int64_t> output_partition_count;     // explicit partition count (skips estimation)
   std::string wandb_project = "clip_retrieval";
   bool enable_wandb = false;
   std::optional<std::string> clip_cache_path;  // model cache (None: ~/.cache/clip_retrieval)
@@ -43,7 +43,7 @@ struct InferenceOptions {
   std::optional<std::string> slurm_job_comment;
   std::optional<std::string> slurm_nodelist;
   std::optional<std::string> slurm_exclude;
-  std::optional<int64_t> slurm_job_timeout;  // seconds (None: two weeks)
+  std::optional<int64_t> slurm_job_timeout;     // seconds (None: two weeks)
   std::optional<std::string> slurm_cache_path;  // sbatch script folder (None: ~/.cache)
   bool slurm_verbose_wait = false;
   std::optional<int64_t> subset_size;  // process only the first N samples (None: all)

@@ -1,7 +1,8 @@
 // inference/task_split.h: which partitions each rank of a distributed run processes.
 //
 // Spec §1.11 (the original's slurm worker): ranks take contiguous blocks; base = tasks / ranks,
-// and the first tasks % ranks ranks take one more (11 tasks over 3 ranks → [0..3], [4..7], [8..10]).
+// and the first tasks % ranks ranks take one more (11 tasks over 3 ranks → [0..3], [4..7],
+// [8..10]).
 #pragma once
 
 #include <cstdint>

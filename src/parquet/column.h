@@ -16,6 +16,16 @@
 
 namespace clipret::parquet {
 
+// Makes room for `extra` more elements, growing geometrically: decoders append page by page, and
+// an exact reserve per page would copy the whole column once per page.
+template <typename Container>
+void reserve_more(Container& c, size_t extra) {
+  if (c.capacity() - c.size() < extra) {
+    const size_t doubled = 2 * c.capacity();
+    c.reserve(c.size() + extra > doubled ? c.size() + extra : doubled);
+  }
+}
+
 struct ColumnData {
   std::vector<uint8_t> validity;
   std::vector<uint8_t> bools;

@@ -39,7 +39,7 @@ void decode_delta_binary_packed(const uint8_t* data, size_t size, size_t* pos, s
   if (total == 0) return;
   const size_t per_miniblock = static_cast<size_t>(block_size / miniblocks);
   const size_t start = out->size();
-  out->reserve(start + total);
+  reserve_more(*out, total);
   uint64_t last = static_cast<uint64_t>(zigzag_decode(first));
   out->push_back(static_cast<int64_t>(last));
   std::vector<uint64_t> deltas(per_miniblock);

@@ -68,8 +68,8 @@ void decode_dictionary_page_values(const uint8_t* data, size_t size, size_t coun
                     "%s: dictionary strings expand to %llu bytes, over the limit of %llu",
                     context.c_str(), static_cast<unsigned long long>(total),
                     static_cast<unsigned long long>(max_bytes));
-      out->bytes.reserve(out->bytes.size() + total);
-      out->offsets.reserve(out->offsets.size() + count);
+      reserve_more(out->bytes, total);
+      reserve_more(out->offsets, count);
       const char* base = dictionary.bytes.data();
       for (size_t i = 0; i < count; ++i) {
         const uint64_t begin = dictionary.offsets[indices[i]];

@@ -157,7 +157,11 @@ Table ParquetReader::read_all() {
   Table all(schema());
   for (size_t g = 0; g < num_row_groups(); ++g) {
     Table part = read_row_group(g);
-    all.append_rows(part, 0, part.num_rows());
+    if (g == 0) {
+      all = std::move(part);
+    } else {
+      all.append_rows(part, 0, part.num_rows());
+    }
   }
   return all;
 }

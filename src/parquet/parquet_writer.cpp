@@ -172,7 +172,8 @@ void ParquetWriter::close() {
   tail.append(reinterpret_cast<const char*>(&length), 4);
   tail.append(kMagic, 4);
   w.write_bytes(tail);
-  const bool flushed = std::fflush(w.file.get()) == 0 && ::fsync(::fileno(w.file.get())) == 0;
+  const bool flushed = std::fflush(w.file.get()) == 0 &&
+                       (!w.options.fsync || ::fsync(::fileno(w.file.get())) == 0);
   const int closed = std::fclose(w.file.release());
   CLIPRET_CHECK(flushed && closed == 0, Io, "%s: cannot finish writing: %s", w.temp_path.c_str(),
                 std::strerror(errno));

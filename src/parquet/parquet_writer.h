@@ -41,6 +41,8 @@ struct WriterOptions {
   // Stored in the footer's key_value_metadata.
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
   std::string created_by = "clip-retrieval-cpp";
+  // fsync the file before renaming it into place: survives a power loss, costs a disk flush.
+  bool fsync = false;
 };
 
 class ParquetWriter {

@@ -86,8 +86,8 @@ size_t decode_plain(const uint8_t* data, size_t size, size_t count, PhysicalType
       CLIPRET_CHECK(count <= size / 4, Corrupt,
                     "%s: PLAIN data of %zu bytes too short for %zu strings", context.c_str(),
                     size, count);
-      out->offsets.reserve(out->offsets.size() + count);
-      out->bytes.reserve(out->bytes.size() + (size - count * 4));
+      reserve_more(out->offsets, count);
+      reserve_more(out->bytes, size - count * 4);
       size_t pos = 0;
       for (size_t i = 0; i < count; ++i) {
         CLIPRET_CHECK(size - pos >= 4, Corrupt, "%s: PLAIN string %zu of %zu is truncated",

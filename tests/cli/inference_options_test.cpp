@@ -103,17 +103,16 @@ TEST(InferenceOptionsTest, ValidationNamesTheOption) {
             std::string::npos);
   EXPECT_NE(validation_error({"in", "out", "--distribution_strategy", "pyspark"}).find("use mpi"),
             std::string::npos);
-  EXPECT_NE(validation_error({"in", "out", "--num_prepro_workers", "-2"})
-                .find("--num_prepro_workers"),
-            std::string::npos);
+  EXPECT_NE(
+      validation_error({"in", "out", "--num_prepro_workers", "-2"}).find("--num_prepro_workers"),
+      std::string::npos);
   EXPECT_NE(validation_error({"in", "out", "--output_partition_count", "0"})
                 .find("--output_partition_count"),
             std::string::npos);
   EXPECT_NE(validation_error({"in", "out", "--enable_text", "False", "--enable_image", "False"})
                 .find("nothing to compute"),
             std::string::npos);
-  EXPECT_NE(validation_error({"[\"a\",\"b\"]", "out"}).find("takes one folder"),
-            std::string::npos);
+  EXPECT_NE(validation_error({"[\"a\",\"b\"]", "out"}).find("takes one folder"), std::string::npos);
   EXPECT_EQ(validation_error({"[\"a.tar\",\"b.tar\"]", "out", "webdataset"}), "<valid>");
 }
 

@@ -72,9 +72,12 @@ TEST_F(OptionTableTest, PositionalSkipsOptionsGivenByName) {
 }
 
 TEST_F(OptionTableTest, BooleansAllSpellings) {
-  for (const auto& [text, value] : std::vector<std::pair<std::string, bool>>{
-           {"True", true}, {"False", false}, {"true", true}, {"false", false}, {"1", true},
-           {"0", false}}) {
+  for (const auto& [text, value] : std::vector<std::pair<std::string, bool>>{{"True", true},
+                                                                             {"False", false},
+                                                                             {"true", true},
+                                                                             {"false", false},
+                                                                             {"1", true},
+                                                                             {"0", false}}) {
     Sample fresh;
     s_ = fresh;
     parse({"i", "o", "--enable_text", text});
@@ -119,8 +122,9 @@ TEST_F(OptionTableTest, IntegersAcceptPythonSpellings) {
 }
 
 TEST_F(OptionTableTest, Errors) {
-  EXPECT_NE(error_of({"i", "o", "--batch_sise", "3"}).find("unknown option --batch_sise; did you "
-                                                           "mean --batch_size?"),
+  EXPECT_NE(error_of({"i", "o", "--batch_sise", "3"})
+                .find("unknown option --batch_sise; did you "
+                      "mean --batch_size?"),
             std::string::npos);
   EXPECT_NE(error_of({"i", "o", "--batch_size", "abc"}).find("--batch_size: expected an integer"),
             std::string::npos);
@@ -136,8 +140,7 @@ TEST_F(OptionTableTest, Errors) {
   EXPECT_NE(error_of({"i", "o", "files", "3", "4", "c", "0.1", "True", "True", "extra"})
                 .find("unexpected argument 'extra'"),
             std::string::npos);
-  EXPECT_NE(error_of({"--input_dataset", "[\"a\"", "o"}).find("malformed list"),
-            std::string::npos);
+  EXPECT_NE(error_of({"--input_dataset", "[\"a\"", "o"}).find("malformed list"), std::string::npos);
   EXPECT_NE(error_of({"i", "o", "--batch_size", "None"}).find("does not accept None"),
             std::string::npos);
   EXPECT_NE(error_of({"i", "o", "--batch_size=1", "--batch-size=2"}).find("given twice"),

@@ -15,7 +15,9 @@ TEST(ErrorTest, CheckThrowsWithKindAndFormattedMessage) {
   }
 }
 
-TEST(ErrorTest, CheckPassesSilently) { EXPECT_NO_THROW(CLIPRET_CHECK(true, Internal, "never")); }
+TEST(ErrorTest, CheckPassesSilently) {
+  EXPECT_NO_THROW(CLIPRET_CHECK(true, Internal, "never"));
+}
 
 TEST(ErrorTest, LongMessagesAreNotTruncated) {
   const std::string long_text(5000, 'x');

@@ -9,14 +9,11 @@
 #include <vector>
 
 #include "core/error.h"
-#include "model/cpu/vector_math.h"
+#include "model/cpu/activations.h"
 
 namespace clipret::model {
 
 namespace {
-
-constexpr float kQuickGeluAlpha = 1.702f;
-constexpr float kInvSqrt2 = 0.70710678118654752f;
 
 class HostStorage : public BufferStorage {
  public:
@@ -109,13 +106,9 @@ void CpuBackend::add_broadcast(float* x, size_t batch, size_t count, const float
 
 void CpuBackend::activate(float* x, size_t count, Activation activation) {
   if (activation == Activation::kQuickGelu) {
-    for (size_t i = 0; i < count; ++i) {
-      x[i] = x[i] / (1.0f + cpu::fast_exp(-kQuickGeluAlpha * x[i]));
-    }
+    cpu::quick_gelu_inplace(x, count);
   } else {
-    for (size_t i = 0; i < count; ++i) {
-      x[i] = 0.5f * x[i] * (1.0f + cpu::fast_erf(x[i] * kInvSqrt2));
-    }
+    cpu::gelu_inplace(x, count);
   }
 }
 
@@ -139,7 +132,7 @@ void CpuBackend::attention(const float* qkv, size_t batch, size_t seq, size_t he
         const float max = *std::max_element(row, row + keys);
         float sum = 0.0f;
         for (size_t j = 0; j < keys; ++j) {
-          row[j] = cpu::fast_exp(row[j] - max);
+          row[j] = std::exp(row[j] - max);
           sum += row[j];
         }
         const float inv = 1.0f / sum;

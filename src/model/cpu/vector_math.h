@@ -2,8 +2,11 @@
 // them (libm's scalar expf/erff are called once per element and dominate GELU otherwise).
 //
 // fast_exp: Cephes-style range reduction and degree-6 polynomial, max relative error ~2e-7
-// (a few ulp) on [-87.3, 88.3]; inputs are clamped to that range (+inf at the top). fast_erf: Abramowitz & Stegun 7.1.26,
-// absolute error <= 1.5e-7.
+// (a few ulp) on [-87.3, 88.3]; inputs are clamped to that range (+inf at the top). fast_erf:
+// Abramowitz & Stegun 7.1.26, absolute error 1.5e-7 in exact arithmetic, < 1e-6 in float.
+// The loops vectorise only with -fno-trapping-math (set for activations.cpp in CMake): the
+// clamps are selects, which trapping math forbids GCC to if-convert. Compiled for baseline SSE2
+// the vector code is slower than libm; activations.cpp uses it only with AVX-512.
 #pragma once
 
 #include <cstdint>

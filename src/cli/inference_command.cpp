@@ -3,11 +3,15 @@
 
 #include "cli/command.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "cli/option_table.h"
 #include "core/error.h"
+#include "hub/hub_options.h"
 #include "inference/inference_options.h"
+#include "inference/inference_runner.h"
 
 namespace clipret::cli {
 
@@ -82,10 +86,15 @@ int run_inference_command(const std::vector<std::string>& args) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
   }
-  inference::validate(options);
-  CLIPRET_THROW(Unsupported,
-                "the embedding pipeline is not in this build yet: it needs the CLIP engine "
-                "(issues 4 and 5); the options above are parsed and validated");
+  inference::InferenceEnvironment environment;
+  environment.hub = hub::hub_options_from_environment(options.clip_cache_path);
+  environment.rank = inference::rank_from_environment();
+  environment.model.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Under mpi, only rank 0 draws progress; the others would garble the terminal.
+  environment.show_progress = environment.rank.rank == 0;
+  environment.hub.show_progress = environment.show_progress;
+  inference::run_inference(options, environment);
+  return 0;
 }
 
 }  // namespace clipret::cli

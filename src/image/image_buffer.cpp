@@ -42,10 +42,6 @@ int bytes_per_pixel(PixelMode mode) {
   return 1;
 }
 
-int channel_count(PixelMode mode) {
-  return mode == PixelMode::kI ? 1 : bytes_per_pixel(mode);
-}
-
 Palette make_grey_ramp_palette() {
   Palette palette{};
   for (int i = 0; i < kPaletteSize; ++i) {

@@ -31,9 +31,6 @@ const char* pixel_mode_name(PixelMode mode);
 // Bytes per pixel of `mode` (the bracketed numbers above).
 int bytes_per_pixel(PixelMode mode);
 
-// Colour channels that resampling treats independently (4 for kI counts one int32 channel as 1).
-int channel_count(PixelMode mode);
-
 // Number of palette entries; Pillow fills entries a file does not define with the grey ramp
 // (i, i, i), and so does make_grey_ramp_palette().
 constexpr int kPaletteSize = 256;

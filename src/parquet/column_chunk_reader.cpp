@@ -20,6 +20,7 @@ namespace {
 
 constexpr int64_t kMagicBytes = 4;
 constexpr int32_t kLastCodec = static_cast<int32_t>(Compression::kLz4Raw);
+constexpr uint64_t kMaxTrustedRatio = 32;  // uncompressed / compressed, for reservations only
 
 // Spreads the `non_null` values appended after `old` over `n` slots, leaving zero values where
 // levels[i] == 0. Walks backwards so that it works in place.
@@ -291,6 +292,15 @@ void read_column_chunk(const core::RandomAccessFile& file, uint64_t data_end,
   file.read_at(static_cast<uint64_t>(start), static_cast<size_t>(length), scratch->chunk.data());
   // Reserve for the stated rows, but no more than the chunk's bytes could plausibly describe.
   out->reserve(static_cast<size_t>(std::min<uint64_t>(num_rows, uint64_t{1} << 24)));
+  if (column.file_physical == PhysicalType::kByteArray ||
+      column.file_physical == PhysicalType::kFixedLenByteArray) {
+    // One allocation for the chunk's strings instead of doubling page by page. The stated size
+    // may lie, so trust it only up to a plausible compression ratio.
+    const uint64_t stated = static_cast<uint64_t>(std::max<int64_t>(meta.total_uncompressed_size, 0));
+    const uint64_t plausible = std::min({stated, static_cast<uint64_t>(length) * kMaxTrustedRatio,
+                                         limits.max_string_bytes});
+    reserve_more(out->data().bytes, static_cast<size_t>(plausible));
+  }
   ChunkDecoder decoder(column, static_cast<Compression>(meta.codec), num_rows, limits, context,
                        scratch, out);
   decoder.decode(scratch->chunk.data(), scratch->chunk.size());

@@ -155,6 +155,18 @@ void ParquetWriter::write(const Table& table) {
   }
 }
 
+void ParquetWriter::write_row_groups(const Table& table) {
+  Impl& w = *impl_;
+  CLIPRET_CHECK(!w.closed, InvalidInput, "%s: write after close", w.path.c_str());
+  CLIPRET_CHECK(table.schema() == w.schema, InvalidInput,
+                "%s: the table's schema differs from the writer's", w.path.c_str());
+  table.validate();
+  flush_row_group();
+  for (size_t begin = 0; begin < table.num_rows(); begin += w.options.row_group_rows) {
+    w.write_row_group(table, begin, std::min(table.num_rows(), begin + w.options.row_group_rows));
+  }
+}
+
 void ParquetWriter::flush_row_group() {
   Impl& w = *impl_;
   w.write_row_group(w.buffer, 0, w.buffer.num_rows());
@@ -187,7 +199,7 @@ void ParquetWriter::close() {
 void write_parquet_file(const std::string& path, const Table& table,
                         const WriterOptions& options) {
   ParquetWriter writer(path, table.schema(), options);
-  writer.write(table);
+  writer.write_row_groups(table);
   writer.close();
 }
 

@@ -60,6 +60,9 @@ class ParquetWriter {
   // Appends the rows of `table`, whose schema must equal schema(). Writes each row group as it
   // fills. Throws Error(kInvalidInput) or Error(kIo).
   void write(const Table& table);
+  // Writes the buffered rows, then `table`'s rows as row groups of at most row_group_rows, now and
+  // without copying them (a last partial group is not held back for later rows).
+  void write_row_groups(const Table& table);
   // Writes the buffered rows as a row group now (nothing if none).
   void flush_row_group();
   // Flushes, writes the footer, and renames the file to `path`. Throws Error(kIo).

@@ -1,0 +1,163 @@
+#include "inference/inference_runner.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "core/progress_bar.h"
+#include "data/partitioning.h"
+#include "hub/clip_loader.h"
+#include "inference/input_plan.h"
+#include "inference/sample_preparer.h"
+#include "inference/stats_file.h"
+#include "inference/summary.h"
+#include "inference/task_split.h"
+
+namespace clipret::inference {
+namespace {
+
+constexpr auto kWaitForRanksPoll = std::chrono::seconds(5);
+
+std::optional<int64_t> env_int(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  char* end = nullptr;
+  const long long parsed = std::strtoll(value, &end, 10);
+  CLIPRET_CHECK(*end == '\0', InvalidInput, "environment variable %s=%s is not an integer", name,
+                value);
+  return parsed;
+}
+
+std::vector<int64_t> tasks_for(const InferenceOptions& options, const InferencePlan& plan,
+                               const RankContext& rank) {
+  if (options.distribution_strategy == "mpi") {
+    return tasks_of_rank(plan.partition_count, rank.rank, rank.world_size);
+  }
+  std::vector<int64_t> all;
+  for (int64_t p = 0; p < plan.partition_count; ++p) all.push_back(p);
+  return all;
+}
+
+// Rank 0 of a distributed run waits for every partition's stats file and sums them.
+PartitionStats wait_for_all_partitions(const std::string& output_folder, int64_t partitions) {
+  while (true) {
+    PartitionStats totals;
+    int64_t finished = 0;
+    for (int64_t p = 0; p < partitions; ++p) {
+      if (auto stats = read_stats_file(output_folder, p)) {
+        totals.add(*stats);
+        ++finished;
+      }
+    }
+    if (finished == partitions) return totals;
+    CLIPRET_LOG_INFO("waiting for the other ranks: %lld/%lld partitions done, sample_count %zu",
+                     static_cast<long long>(finished), static_cast<long long>(partitions),
+                     totals.samples);
+    std::this_thread::sleep_for(kWaitForRanksPoll);
+  }
+}
+
+}  // namespace
+
+RankContext rank_from_environment() {
+  RankContext context;
+  const char* const kLaunchers[][3] = {
+      {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK"},
+      {"PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID"},
+      {"SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID"},
+  };
+  for (const auto& names : kLaunchers) {
+    const auto rank = env_int(names[0]);
+    const auto size = env_int(names[1]);
+    if (!rank || !size) continue;
+    context.rank = *rank;
+    context.world_size = *size;
+    context.local_rank = env_int(names[2]).value_or(0);
+    break;
+  }
+  return context;
+}
+
+InferenceSummary run_inference(const InferenceOptions& options,
+                               const InferenceEnvironment& environment) {
+  CLIPRET_CHECK(!options.use_mclip, Unsupported,
+                "--use_mclip: the multilingual text model is not supported yet");
+  const InferencePlan plan = plan_inference(options);
+  const RankContext& rank = environment.rank;
+  InferenceSummary summary;
+  summary.partitions = plan.partition_count;
+
+  std::vector<int64_t> todo;
+  for (int64_t p : tasks_for(options, plan, rank)) {
+    if (read_stats_file(options.output_folder, p)) {
+      ++summary.partitions_resumed;
+    } else {
+      todo.push_back(p);
+    }
+  }
+  if (summary.partitions_resumed > 0) {
+    CLIPRET_LOG_INFO("%lld partition(s) already complete in %s: skipping them (resume)",
+                     static_cast<long long>(summary.partitions_resumed),
+                     options.output_folder.c_str());
+  }
+
+  if (!todo.empty()) {
+    hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, environment.model);
+    const SourceParts parts{plan.enable_image, plan.enable_text, plan.enable_metadata};
+    const SamplePreparer preparer(parts, &clip.tokenizer, clip.preprocess);
+    const PipelineOptions pipeline{static_cast<size_t>(options.batch_size),
+                                   static_cast<size_t>(options.num_prepro_workers), 0};
+    const auto P = static_cast<size_t>(plan.partition_count);
+
+    uint64_t expected = 0;
+    for (int64_t p : todo) {
+      expected += plan.webdataset
+                      ? data::partition_indices(plan.shards.size(), p, P).size() *
+                            static_cast<uint64_t>(options.wds_number_file_per_input_file)
+                      : data::partition_indices(plan.files.size(), p, P).size();
+    }
+    core::ProgressBar progress({.label = "inference",
+                                .unit = "samples",
+                                .total = plan.webdataset ? 0 : expected,
+                                .enabled = environment.show_progress});
+    for (int64_t p : todo) {
+      size_t broken_shards = 0;
+      std::unique_ptr<SampleSource> source;
+      if (plan.webdataset) {
+        source = make_webdataset_source(data::take_partition(plan.shards, p, P), parts,
+                                        options.wds_image_key, options.wds_caption_key,
+                                        [&](const std::string& message) {
+                                          ++broken_shards;
+                                          CLIPRET_LOG_WARN("broken shard: %s", message.c_str());
+                                        });
+      } else {
+        source = make_files_source(data::take_partition(plan.files, p, P), parts);
+      }
+      const data::PartitionWriterOptions writer{options.output_folder, p, plan.partition_count,
+                                                plan.enable_image, plan.enable_text,
+                                                plan.enable_metadata};
+      PartitionStats stats = run_partition(*source, preparer, clip.model, writer, pipeline,
+                                           &progress);
+      stats.broken_shards = broken_shards;
+      write_stats_file(options.output_folder, p, stats);
+      CLIPRET_LOG_DEBUG("partition %lld: %zu samples, %zu skipped", static_cast<long long>(p),
+                        stats.samples, stats.skipped_total());
+      summary.totals.add(stats);
+      ++summary.partitions_run;
+    }
+    progress.finish();
+  }
+
+  if (options.distribution_strategy == "mpi" && rank.world_size > 1) {
+    if (rank.rank != 0) return summary;
+    summary.totals = wait_for_all_partitions(options.output_folder, plan.partition_count);
+  }
+  log_summary(summary.totals, summary.partitions_run, summary.partitions_resumed);
+  return summary;
+}
+
+}  // namespace clipret::inference

@@ -1,0 +1,46 @@
+// inference/inference_runner.h: `clip-retrieval inference` as a library call (spec §1).
+#pragma once
+
+#include <cstdint>
+
+#include "hub/hub_options.h"
+#include "inference/inference_options.h"
+#include "inference/partition_runner.h"
+#include "model/clip_model.h"
+
+namespace clipret::inference {
+
+// This process's place in a distributed run (distribution_strategy=mpi).
+struct RankContext {
+  int64_t rank = 0;        // global rank, 0-based
+  int64_t world_size = 1;  // number of ranks
+  int64_t local_rank = 0;  // rank on this machine (selects the GPU once CUDA is built)
+};
+
+// Reads the rank that the launcher gave this process: Open MPI's mpirun
+// (OMPI_COMM_WORLD_RANK/SIZE/LOCAL_RANK), MPICH/Hydra (PMI_RANK/PMI_SIZE) or Slurm's srun
+// (SLURM_PROCID/SLURM_NTASKS/SLURM_LOCALID). A single process when none is set.
+RankContext rank_from_environment();
+
+// Everything a run needs besides the options; the CLI fills it from the environment.
+struct InferenceEnvironment {
+  hub::HubOptions hub;
+  model::ClipModelOptions model;
+  RankContext rank;
+  bool show_progress = true;
+};
+
+struct InferenceSummary {
+  PartitionStats totals;            // this run's partitions (all ranks' on rank 0 under mpi)
+  int64_t partitions = 0;           // partitions of the whole job
+  int64_t partitions_run = 0;       // computed by this process now
+  int64_t partitions_resumed = 0;   // found complete and skipped
+};
+
+// Plans the input, takes this rank's partitions, skips those already complete, loads the model
+// and runs each partition through the pipeline, writing outputs and stats/<p>.json. Logs a
+// summary. Throws Error on bad options or input (e.g. "no sample found").
+InferenceSummary run_inference(const InferenceOptions& options,
+                               const InferenceEnvironment& environment);
+
+}  // namespace clipret::inference

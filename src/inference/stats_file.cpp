@@ -1,0 +1,73 @@
+#include "inference/stats_file.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace clipret::inference {
+
+namespace fs = std::filesystem;
+
+std::string stats_file_path(const std::string& output_folder, int64_t partition) {
+  return (fs::path(output_folder) / "stats" / (std::to_string(partition) + ".json")).string();
+}
+
+void write_stats_file(const std::string& output_folder, int64_t partition,
+                      const PartitionStats& stats) {
+  nlohmann::ordered_json j;
+  j["start_time"] = stats.start_time;
+  j["end_time"] = stats.end_time;
+  j["read_duration"] = stats.read_seconds;
+  j["preprocess_duration"] = stats.preprocess_seconds;
+  j["inference_duration"] = stats.model_seconds;
+  j["write_duration"] = stats.write_seconds;
+  j["total_duration"] = stats.total_seconds;
+  j["sample_count"] = stats.samples;
+  j["skipped"] = stats.skipped;
+  j["skipped_count"] = stats.skipped_total();
+  j["broken_shards"] = stats.broken_shards;
+  const std::string path = stats_file_path(output_folder, partition);
+  fs::create_directories(fs::path(path).parent_path());
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << j.dump(2) << "\n";
+    CLIPRET_CHECK(out.good(), Io, "%s: cannot write", temporary.c_str());
+  }
+  std::error_code ec;
+  fs::rename(temporary, path, ec);
+  CLIPRET_CHECK(!ec, Io, "%s: cannot rename into place: %s", path.c_str(), ec.message().c_str());
+}
+
+std::optional<PartitionStats> read_stats_file(const std::string& output_folder,
+                                              int64_t partition) {
+  std::ifstream in(stats_file_path(output_folder, partition));
+  if (!in) return std::nullopt;
+  const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("sample_count")) return std::nullopt;
+  PartitionStats stats;
+  try {
+    stats.start_time = j.value("start_time", 0.0);
+    stats.end_time = j.value("end_time", 0.0);
+    stats.read_seconds = j.value("read_duration", 0.0);
+    stats.preprocess_seconds = j.value("preprocess_duration", 0.0);
+    stats.model_seconds = j.value("inference_duration", 0.0);
+    stats.write_seconds = j.value("write_duration", 0.0);
+    stats.total_seconds = j.value("total_duration", 0.0);
+    stats.samples = j.value("sample_count", size_t{0});
+    stats.broken_shards = j.value("broken_shards", size_t{0});
+    if (j.contains("skipped") && j["skipped"].is_object()) {
+      for (const auto& [reason, count] : j["skipped"].items()) {
+        stats.skipped[reason] = count.get<size_t>();
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a damaged stats file: the partition is redone
+  }
+  return stats;
+}
+
+}  // namespace clipret::inference

@@ -1,4 +1,4 @@
-// tests/data/tar_builder.h: builds tar shards in memory with libarchive's writer, for tests.
+// tests/tar_builder.h: builds tar shards in memory with libarchive's writer, for tests.
 #pragma once
 
 #include <string>

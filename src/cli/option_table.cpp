@@ -212,6 +212,16 @@ void OptionTable::add_string_list(const std::string& name, std::vector<std::stri
        [field](const std::string& v) { *field = parse_string_list_literal(v); }});
 }
 
+void OptionTable::add_repeated_string(const std::string& name, std::vector<std::string>* field,
+                                      const std::string& help) {
+  OptionSpec spec{name, OptionType::kStringList, "[]", help, false, false,
+                  [field](const std::string& v) {
+                    for (auto& item : parse_string_list_literal(v)) field->push_back(item);
+                  }};
+  spec.repeated = true;
+  add(std::move(spec));
+}
+
 const OptionSpec* OptionTable::find(const std::string& normalized_name) const {
   for (const auto& spec : options_) {
     if (spec.name == normalized_name) return &spec;
@@ -241,7 +251,8 @@ bool OptionTable::parse(const std::vector<std::string>& args) {
   given_.clear();
   std::vector<std::string> positional;
   auto assign = [&](const OptionSpec& spec, const std::string& value) {
-    CLIPRET_CHECK(!was_given(spec.name), InvalidInput, "--%s given twice", spec.name.c_str());
+    CLIPRET_CHECK(spec.repeated || !was_given(spec.name), InvalidInput, "--%s given twice",
+                  spec.name.c_str());
     CLIPRET_CHECK(spec.nullable || !is_none(value) || spec.type == OptionType::kString,
                   InvalidInput, "--%s does not accept None", spec.name.c_str());
     spec.assign(value);
@@ -289,7 +300,7 @@ bool OptionTable::parse(const std::vector<std::string>& args) {
   size_t next = 0;
   for (const auto& spec : options_) {
     if (next == positional.size()) break;
-    if (!was_given(spec.name)) assign(spec, positional[next++]);
+    if (!was_given(spec.name) && !spec.repeated) assign(spec, positional[next++]);
   }
   CLIPRET_CHECK(next == positional.size(), InvalidInput, "%s: unexpected argument '%s'",
                 command_.c_str(), positional[next].c_str());
@@ -310,7 +321,8 @@ std::string OptionTable::help() const {
   out += " [--option value ...]\n\n" + summary_ + "\n\nOptions (`_` and `-` are interchangeable;";
   out += " `--name value` or `--name=value`;\nthe required ones may also be given by position):\n";
   for (const auto& spec : options_) {
-    std::string head = "  --" + spec.name + " (" + kTypeNames[static_cast<int>(spec.type)] + ")";
+    std::string head = "  --" + spec.name + " (" + kTypeNames[static_cast<int>(spec.type)] +
+                       (spec.repeated ? ", repeatable" : "") + ")";
     head += spec.required ? "  required" : "  default: " + spec.default_text;
     out += head + "\n      " + spec.help + "\n";
   }

@@ -27,6 +27,7 @@ struct OptionSpec {
   bool nullable = false;     // accepts None
   // Called with the raw value text; throws Error(kInvalidInput) for a value of the wrong shape.
   std::function<void(const std::string& value)> assign;
+  bool repeated = false;  // may be given several times; each value is appended
 };
 
 class OptionTable {
@@ -49,6 +50,11 @@ class OptionTable {
   // A string or a list of strings ('["a.tar","b.tar"]'); required options have no default.
   void add_string_list(const std::string& name, std::vector<std::string>* field,
                        const std::string& help, bool required = false);
+
+  // An option that may be given several times (`--text a --text b`), each value appended to
+  // `field`; a list literal appends all its items. Never filled by position.
+  void add_repeated_string(const std::string& name, std::vector<std::string>* field,
+                           const std::string& help);
 
   // Parses the arguments after the subcommand name. Throws Error(kInvalidInput) naming the
   // option for unknown names (with the closest valid one), missing values, bad values, missing

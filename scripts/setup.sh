@@ -17,7 +17,7 @@ packages=(
   libopenblas-dev libjpeg62-turbo-dev libturbojpeg0-dev libpng-dev libwebp-dev libgif-dev libutf8proc-dev
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy nodejs npm
+  python3 python3-numpy nodejs npm openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev
 )
 

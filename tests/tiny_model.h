@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 

@@ -214,10 +214,10 @@ void OptionTable::add_string_list(const std::string& name, std::vector<std::stri
 
 void OptionTable::add_repeated_string(const std::string& name, std::vector<std::string>* field,
                                       const std::string& help) {
-  OptionSpec spec{name, OptionType::kStringList, "[]", help, false, false,
-                  [field](const std::string& v) {
-                    for (auto& item : parse_string_list_literal(v)) field->push_back(item);
-                  }};
+  OptionSpec spec{
+      name, OptionType::kStringList, "[]", help, false, false, [field](const std::string& v) {
+        for (auto& item : parse_string_list_literal(v)) field->push_back(item);
+      }};
   spec.repeated = true;
   add(std::move(spec));
 }

@@ -35,10 +35,10 @@ image::PreprocessConfig preprocess_config_of(const model::ClipConfig& config) {
   preprocess.size = static_cast<int>(config.vision.image_size);
   preprocess.mean = config.preprocess.mean;
   preprocess.stddev = config.preprocess.std;
-  CLIPRET_CHECK(config.preprocess.resize_mode == "shortest" ||
-                    config.preprocess.resize_mode == "squash",
-                Unsupported, "image resize mode '%s' is not supported (shortest, squash)",
-                config.preprocess.resize_mode.c_str());
+  CLIPRET_CHECK(
+      config.preprocess.resize_mode == "shortest" || config.preprocess.resize_mode == "squash",
+      Unsupported, "image resize mode '%s' is not supported (shortest, squash)",
+      config.preprocess.resize_mode.c_str());
   preprocess.resize_mode = config.preprocess.resize_mode == "squash" ? image::ResizeMode::kSquash
                                                                      : image::ResizeMode::kShortest;
   CLIPRET_CHECK(config.preprocess.interpolation == "bicubic", Unsupported,

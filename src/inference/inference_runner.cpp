@@ -137,11 +137,11 @@ InferenceSummary run_inference(const InferenceOptions& options,
       } else {
         source = make_files_source(data::take_partition(plan.files, p, P), parts);
       }
-      const data::PartitionWriterOptions writer{options.output_folder, p, plan.partition_count,
-                                                plan.enable_image, plan.enable_text,
-                                                plan.enable_metadata};
-      PartitionStats stats = run_partition(*source, preparer, clip.model, writer, pipeline,
-                                           &progress);
+      const data::PartitionWriterOptions writer{options.output_folder, p,
+                                                plan.partition_count,  plan.enable_image,
+                                                plan.enable_text,      plan.enable_metadata};
+      PartitionStats stats =
+          run_partition(*source, preparer, clip.model, writer, pipeline, &progress);
       stats.broken_shards = broken_shards;
       write_stats_file(options.output_folder, p, stats);
       CLIPRET_LOG_DEBUG("partition %lld: %zu samples, %zu skipped", static_cast<long long>(p),

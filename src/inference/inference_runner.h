@@ -31,10 +31,10 @@ struct InferenceEnvironment {
 };
 
 struct InferenceSummary {
-  PartitionStats totals;            // this run's partitions (all ranks' on rank 0 under mpi)
-  int64_t partitions = 0;           // partitions of the whole job
-  int64_t partitions_run = 0;       // computed by this process now
-  int64_t partitions_resumed = 0;   // found complete and skipped
+  PartitionStats totals;           // this run's partitions (all ranks' on rank 0 under mpi)
+  int64_t partitions = 0;          // partitions of the whole job
+  int64_t partitions_run = 0;      // computed by this process now
+  int64_t partitions_resumed = 0;  // found complete and skipped
 };
 
 // Plans the input, takes this rank's partitions, skips those already complete, loads the model

@@ -13,12 +13,12 @@ namespace clipret::inference {
 
 struct InferencePlan {
   bool webdataset = false;
-  std::vector<data::FileSample> files;      // files input: the samples, sorted by key
-  std::vector<std::string> shards;          // webdataset input: expanded shard list
-  bool enable_text = true;                  // after the files auto-detection
+  std::vector<data::FileSample> files;  // files input: the samples, sorted by key
+  std::vector<std::string> shards;      // webdataset input: expanded shard list
+  bool enable_text = true;              // after the files auto-detection
   bool enable_image = true;
   bool enable_metadata = false;
-  int64_t estimated_samples = 0;            // files: exact; webdataset: shards × per-shard guess
+  int64_t estimated_samples = 0;  // files: exact; webdataset: shards × per-shard guess
   int64_t partition_count = 1;
   std::vector<data::MissingPartner> missing;  // files keys left out for a missing partner
 };

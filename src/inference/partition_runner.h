@@ -36,10 +36,10 @@ struct PipelineOptions {
 
 // What one partition did; summed over partitions for the run's summary and stats files.
 struct PartitionStats {
-  size_t samples = 0;                      // rows written
-  std::map<std::string, size_t> skipped;   // reason → count
+  size_t samples = 0;                     // rows written
+  std::map<std::string, size_t> skipped;  // reason → count
   size_t broken_shards = 0;
-  double start_time = 0;                   // unix seconds
+  double start_time = 0;  // unix seconds
   double end_time = 0;
   double read_seconds = 0;        // reader thread inside the source (I/O)
   double preprocess_seconds = 0;  // summed over workers (CPU)
@@ -56,7 +56,8 @@ struct PartitionStats {
 // shards are reported by the source's callback, which the caller set up. Rethrows the first
 // exception of any stage after stopping the others.
 PartitionStats run_partition(SampleSource& source, const SamplePreparer& preparer,
-                             model::ClipModel& model, const data::PartitionWriterOptions& writer_options,
+                             model::ClipModel& model,
+                             const data::PartitionWriterOptions& writer_options,
                              const PipelineOptions& options, core::ProgressBar* progress);
 
 }  // namespace clipret::inference

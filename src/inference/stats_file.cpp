@@ -42,8 +42,7 @@ void write_stats_file(const std::string& output_folder, int64_t partition,
   CLIPRET_CHECK(!ec, Io, "%s: cannot rename into place: %s", path.c_str(), ec.message().c_str());
 }
 
-std::optional<PartitionStats> read_stats_file(const std::string& output_folder,
-                                              int64_t partition) {
+std::optional<PartitionStats> read_stats_file(const std::string& output_folder, int64_t partition) {
   std::ifstream in(stats_file_path(output_folder, partition));
   if (!in) return std::nullopt;
   const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);

@@ -19,8 +19,7 @@ std::string format_summary(const PartitionStats& t) {
       t.preprocess_seconds, t.model_seconds, t.write_seconds, t.total_seconds);
 }
 
-void log_summary(const PartitionStats& totals, int64_t partitions_run,
-                 int64_t partitions_resumed) {
+void log_summary(const PartitionStats& totals, int64_t partitions_run, int64_t partitions_resumed) {
   CLIPRET_LOG_INFO("inference done: %lld partition(s) computed, %lld resumed; %s",
                    static_cast<long long>(partitions_run),
                    static_cast<long long>(partitions_resumed), format_summary(totals).c_str());

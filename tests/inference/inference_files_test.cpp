@@ -135,9 +135,9 @@ TEST_F(InferenceFilesTest, EmbeddingsEqualADirectModelCallAndHaveUnitNorm) {
 
 TEST_F(InferenceFilesTest, BadSamplesAreSkippedAndCountedByReason) {
   const std::string root = make_folder();
-  testing::write_file(root + "/a/0.json", "[1, 2]");            // not an object
-  testing::write_file(root + "/a/1.jpg.txt", "unrelated");        // key a/1.jpg: no image
-  fs::remove(root + "/b/c/5.txt");                                // no caption: left out
+  testing::write_file(root + "/a/0.json", "[1, 2]");        // not an object
+  testing::write_file(root + "/a/1.jpg.txt", "unrelated");  // key a/1.jpg: no image
+  fs::remove(root + "/b/c/5.txt");                          // no caption: left out
   testing::write_file(root + "/b/c/9.jpg", "not an image");
   testing::write_file(root + "/b/c/9.txt", "caption");
   testing::write_file(root + "/b/c/9.json", "{}");

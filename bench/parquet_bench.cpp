@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <random>
 #include <string>
-#include <thread>
 
+#include "bench_main.h"
 #include "core/error.h"
 #include "parquet/parquet_reader.h"
 #include "parquet/parquet_writer.h"
@@ -36,8 +36,9 @@ Table make_table() {
                {"height", pq::int64_type(), true},
                {"similarity", pq::double_type(), true}});
   std::mt19937_64 rng(42);
-  const char* const words[] = {"a", "photo", "of", "the", "cat", "dog", "on", "red", "blue",
-                               "beach", "house", "with", "small", "large", "mountain", "city"};
+  const char* const words[] = {"a",     "photo", "of",       "the",   "cat",   "dog",
+                               "on",    "red",   "blue",     "beach", "house", "with",
+                               "small", "large", "mountain", "city"};
   char key[16];
   for (size_t i = 0; i < kRows; ++i) {
     table.column(0).append_bytes("https://images.example.com/" + std::to_string(rng() % 100000) +
@@ -139,10 +140,6 @@ BENCHMARK(BM_Read)
 BENCHMARK(BM_DuckDb)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1);
 
 int main(int argc, char** argv) {
-#ifndef NDEBUG
-  std::fprintf(stderr, "parquet_bench: refusing to report from a build with assertions\n");
-  return 1;
-#endif
   // glibc returns blocks over 32 MiB to the OS on free, so every read of a 1M-row table pays
   // its page faults again; DuckDB's allocator keeps memory between runs. With
   // CLIPRET_BENCH_RETAIN_MEMORY=1 this process keeps freed memory too (bench-only setting).
@@ -153,10 +150,5 @@ int main(int argc, char** argv) {
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
   }
   benchmark::AddCustomContext("retain_memory", retain_memory ? "yes" : "no");
-  benchmark::AddCustomContext("hardware_threads",
-                              std::to_string(std::thread::hardware_concurrency()));
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return clipret::bench::run_benchmarks(argc, argv);
 }

@@ -11,7 +11,7 @@ out="$root/build-fuzz"
 mkdir -p "$out/corpus" "$out/crashes"
 
 sources=("$root"/src/parquet/*.cpp "$root/src/core/error.cpp" "$root/src/core/log.cpp"
-         "$root/src/core/random_access_file.cpp")
+         "$root/src/core/random_access_file.cpp" "$root/src/core/progress_bar.cpp")
 if [[ ! -x "$out/parquet_reader_fuzz" || -n "$(find "${sources[@]}" "$root/tests/fuzz" -newer "$out/parquet_reader_fuzz" | head -1)" ]]; then
   echo "building $out/parquet_reader_fuzz"
   clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \

@@ -6,6 +6,9 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"inference", "compute CLIP embeddings of images and captions (files or webdataset)",
        run_inference_command},
+      {"encode",
+       "embed a few texts or images (or tokenize / preprocess them) as .npy or JSON lines",
+       run_encode_command},
   };
   return kCommands;
 }

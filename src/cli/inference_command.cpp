@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include "cli/option_table.h"
@@ -12,6 +13,7 @@
 #include "hub/hub_options.h"
 #include "inference/inference_options.h"
 #include "inference/inference_runner.h"
+#include "inference/slurm_launcher.h"
 
 namespace clipret::cli {
 
@@ -72,6 +74,9 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
              "print squeue output while waiting for the job");
   t.add_optional_int("subset_size", &o.subset_size,
                      "process only the first N samples of the input; None processes all");
+  t.add_bool("dry_run", &o.dry_run,
+             "with distribution_strategy slurm: write the sbatch script and print it instead of "
+             "submitting it");
 }
 
 int run_inference_command(const std::vector<std::string>& args) {
@@ -84,6 +89,21 @@ int run_inference_command(const std::vector<std::string>& args) {
   add_inference_options(table, options);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
+    return 0;
+  }
+  if (options.distribution_strategy == "slurm") {
+    inference::validate(options);
+    std::vector<std::string> exclude = {"distribution_strategy", "dry_run"};
+    for (const auto& spec : table.options()) {
+      if (spec.name.rfind("slurm_", 0) == 0) exclude.push_back(spec.name);
+    }
+    const auto job = inference::write_slurm_job(options, table.given_arguments(exclude),
+                                                std::filesystem::read_symlink("/proc/self/exe"));
+    if (options.dry_run) {
+      std::fputs(job.script.c_str(), stdout);
+    } else {
+      inference::submit_and_wait(job, options);
+    }
     return 0;
   }
   inference::InferenceEnvironment environment;

@@ -249,6 +249,7 @@ bool OptionTable::was_given(const std::string& name) const {
 
 bool OptionTable::parse(const std::vector<std::string>& args) {
   given_.clear();
+  given_values_.clear();
   std::vector<std::string> positional;
   auto assign = [&](const OptionSpec& spec, const std::string& value) {
     CLIPRET_CHECK(spec.repeated || !was_given(spec.name), InvalidInput, "--%s given twice",
@@ -257,6 +258,7 @@ bool OptionTable::parse(const std::vector<std::string>& args) {
                   InvalidInput, "--%s does not accept None", spec.name.c_str());
     spec.assign(value);
     given_.push_back(spec.name);
+    given_values_.emplace_back(spec.name, value);
   };
 
   for (size_t i = 0; i < args.size(); ++i) {
@@ -279,8 +281,8 @@ bool OptionTable::parse(const std::vector<std::string>& args) {
         continue;
       }
     }
-    CLIPRET_CHECK(spec != nullptr, InvalidInput, "%s: unknown option --%s%s", command_.c_str(),
-                  name.c_str(), suggestion(name).c_str());
+    CLIPRET_CHECK(spec != nullptr, InvalidInput, "unknown option --%s%s", name.c_str(),
+                  suggestion(name).c_str());
     if (eq != std::string::npos) {
       assign(*spec, arg.substr(eq + 1));
     } else if (spec->type == OptionType::kBool) {
@@ -302,14 +304,24 @@ bool OptionTable::parse(const std::vector<std::string>& args) {
     if (next == positional.size()) break;
     if (!was_given(spec.name) && !spec.repeated) assign(spec, positional[next++]);
   }
-  CLIPRET_CHECK(next == positional.size(), InvalidInput, "%s: unexpected argument '%s'",
-                command_.c_str(), positional[next].c_str());
+  CLIPRET_CHECK(next == positional.size(), InvalidInput, "unexpected argument '%s'",
+                positional[next].c_str());
   for (const auto& spec : options_) {
     CLIPRET_CHECK(!spec.required || was_given(spec.name), InvalidInput,
-                  "%s: missing required option --%s (%s)", command_.c_str(), spec.name.c_str(),
-                  spec.help.c_str());
+                  "missing required option --%s (%s)", spec.name.c_str(), spec.help.c_str());
   }
   return true;
+}
+
+std::vector<std::string> OptionTable::given_arguments(
+    const std::vector<std::string>& exclude) const {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : given_values_) {
+    if (std::find(exclude.begin(), exclude.end(), name) == exclude.end()) {
+      out.push_back("--" + name + "=" + value);
+    }
+  }
+  return out;
 }
 
 std::string OptionTable::help() const {

@@ -65,6 +65,10 @@ class OptionTable {
   // True when the option was given on the command line (by name or position).
   bool was_given(const std::string& name) const;
 
+  // The options given on the command line as `--name=value` words, in the order given, except
+  // those named in `exclude` (to re-launch the same command elsewhere, e.g. under srun).
+  std::vector<std::string> given_arguments(const std::vector<std::string>& exclude) const;
+
   std::string help() const;
   const std::vector<OptionSpec>& options() const { return options_; }
   const std::string& command() const { return command_; }
@@ -78,6 +82,7 @@ class OptionTable {
   std::string summary_;
   std::vector<OptionSpec> options_;
   std::vector<std::string> given_;
+  std::vector<std::pair<std::string, std::string>> given_values_;  // (name, raw value) in order
 };
 
 // Python-literal helpers, exposed for tests.

@@ -47,6 +47,7 @@ struct InferenceOptions {
   std::optional<std::string> slurm_cache_path;  // sbatch script folder (None: ~/.cache)
   bool slurm_verbose_wait = false;
   std::optional<int64_t> subset_size;  // process only the first N samples (None: all)
+  bool dry_run = false;  // slurm: write the sbatch script and print it instead of submitting
 };
 
 // The accepted values of the enumerated options, for help texts and validation.

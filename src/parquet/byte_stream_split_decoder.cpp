@@ -27,9 +27,8 @@ void append(const uint8_t* data, size_t count, size_t stride, std::vector<T>* ou
 
 }  // namespace
 
-void decode_byte_stream_split(const uint8_t* data, size_t size, size_t count,
-                              PhysicalType physical, int32_t type_length, ColumnData* out,
-                              const std::string& context) {
+void decode_byte_stream_split(const uint8_t* data, size_t size, size_t count, PhysicalType physical,
+                              int32_t type_length, ColumnData* out, const std::string& context) {
   size_t width = 0;
   switch (physical) {
     case PhysicalType::kInt32:
@@ -48,8 +47,8 @@ void decode_byte_stream_split(const uint8_t* data, size_t size, size_t count,
                     physical_type_name(physical));
   }
   CLIPRET_CHECK(width > 0 && count <= size / width, Corrupt,
-                "%s: BYTE_STREAM_SPLIT data of %zu bytes too short for %zu values",
-                context.c_str(), size, count);
+                "%s: BYTE_STREAM_SPLIT data of %zu bytes too short for %zu values", context.c_str(),
+                size, count);
   const size_t stride = size / width;  // values in the page
   switch (physical) {
     case PhysicalType::kInt32:

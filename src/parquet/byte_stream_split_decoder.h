@@ -13,8 +13,7 @@ namespace clipret::parquet {
 struct ColumnData;
 
 // Appends `count` values to the storage of `physical` in `out`. Throws Error(kCorrupt).
-void decode_byte_stream_split(const uint8_t* data, size_t size, size_t count,
-                              PhysicalType physical, int32_t type_length, ColumnData* out,
-                              const std::string& context);
+void decode_byte_stream_split(const uint8_t* data, size_t size, size_t count, PhysicalType physical,
+                              int32_t type_length, ColumnData* out, const std::string& context);
 
 }  // namespace clipret::parquet

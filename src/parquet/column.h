@@ -58,8 +58,8 @@ class Column {
   float float_at(size_t row) const { return data_.floats[row]; }
   double double_at(size_t row) const { return data_.doubles[row]; }
   std::string_view bytes_at(size_t row) const {
-    return std::string_view(data_.bytes).substr(data_.offsets[row],
-                                                data_.offsets[row + 1] - data_.offsets[row]);
+    return std::string_view(data_.bytes)
+        .substr(data_.offsets[row], data_.offsets[row + 1] - data_.offsets[row]);
   }
 
   // Appends one row. Each throws Error(kInvalidInput) when the column's physical type differs,

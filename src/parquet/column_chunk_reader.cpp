@@ -33,8 +33,8 @@ void scatter(std::vector<T>* values, size_t old, const uint32_t* levels, size_t 
   for (size_t i = n; i-- > 0;) v[i] = levels[i] ? v[--src] : T{};
 }
 
-void scatter_offsets(std::vector<uint64_t>* offsets, size_t old, const uint32_t* levels,
-                     size_t n, size_t non_null) {
+void scatter_offsets(std::vector<uint64_t>* offsets, size_t old, const uint32_t* levels, size_t n,
+                     size_t non_null) {
   // offsets[old] is the start of the page; entries old+1.. are the ends of the values.
   offsets->resize(old + 1 + n);
   uint64_t* ends = offsets->data() + old + 1;
@@ -96,11 +96,11 @@ class ChunkDecoder {
                         static_cast<size_t>(header.compressed_page_size) <= size - pos,
                     Corrupt, "%s: compressed size %d runs past the column chunk (%zu bytes left)",
                     page_context_.c_str(), header.compressed_page_size, size - pos);
-      CLIPRET_CHECK(header.uncompressed_page_size >= 0 &&
-                        static_cast<uint64_t>(header.uncompressed_page_size) <=
-                            limits_.max_page_bytes,
-                    Corrupt, "%s: uncompressed size %d is negative or over the limit",
-                    page_context_.c_str(), header.uncompressed_page_size);
+      CLIPRET_CHECK(
+          header.uncompressed_page_size >= 0 &&
+              static_cast<uint64_t>(header.uncompressed_page_size) <= limits_.max_page_bytes,
+          Corrupt, "%s: uncompressed size %d is negative or over the limit", page_context_.c_str(),
+          header.uncompressed_page_size);
       const uint8_t* page = data + pos;
       pos += static_cast<size_t>(header.compressed_page_size);
       switch (static_cast<PageType>(header.type)) {
@@ -202,12 +202,12 @@ class ChunkDecoder {
                   page_context_.c_str());
     check_value_count(h.num_values);
     const size_t compressed = static_cast<size_t>(h.compressed_page_size);
-    CLIPRET_CHECK(h.repetition_levels_byte_length >= 0 && h.definition_levels_byte_length >= 0 &&
-                      static_cast<uint64_t>(h.repetition_levels_byte_length) +
-                              static_cast<uint64_t>(h.definition_levels_byte_length) <=
-                          std::min<uint64_t>(compressed, static_cast<uint64_t>(
-                                                             h.uncompressed_page_size)),
-                  Corrupt, "%s: level lengths run past the page", page_context_.c_str());
+    CLIPRET_CHECK(
+        h.repetition_levels_byte_length >= 0 && h.definition_levels_byte_length >= 0 &&
+            static_cast<uint64_t>(h.repetition_levels_byte_length) +
+                    static_cast<uint64_t>(h.definition_levels_byte_length) <=
+                std::min<uint64_t>(compressed, static_cast<uint64_t>(h.uncompressed_page_size)),
+        Corrupt, "%s: level lengths run past the page", page_context_.c_str());
     const size_t levels_bytes = static_cast<size_t>(h.repetition_levels_byte_length) +
                                 static_cast<size_t>(h.definition_levels_byte_length);
     const size_t n = static_cast<size_t>(h.num_values);
@@ -217,16 +217,16 @@ class ChunkDecoder {
                                static_cast<size_t>(h.definition_levels_byte_length), n);
     }
     const size_t size = static_cast<size_t>(h.uncompressed_page_size) - levels_bytes;
-    const uint8_t* data = inflate(page + levels_bytes, compressed - levels_bytes, size,
-                                  h.is_compressed);
+    const uint8_t* data =
+        inflate(page + levels_bytes, compressed - levels_bytes, size, h.is_compressed);
     append_values(h.encoding, data, size, n, non_null);
   }
 
   void append_values(int32_t encoding, const uint8_t* data, size_t size, size_t n,
                      size_t non_null) {
-    ValuesContext values{column_.file_physical, column_.type_length,
-                         dictionary_read_ ? &dictionary_ : nullptr, dictionary_size_,
-                         limits_.max_string_bytes, &scratch_->indices};
+    ValuesContext values{
+        column_.file_physical, column_.type_length,      dictionary_read_ ? &dictionary_ : nullptr,
+        dictionary_size_,      limits_.max_string_bytes, &scratch_->indices};
     const size_t old = out_->size();
     decode_page_values(encoding, data, size, non_null, values, &out_->data(), page_context_);
     if (non_null < n) {
@@ -259,8 +259,8 @@ class ChunkDecoder {
 
 void read_column_chunk(const core::RandomAccessFile& file, uint64_t data_end,
                        const ColumnChunk& chunk, const LeafColumn& column, uint64_t num_rows,
-                       const ChunkLimits& limits, const std::string& context,
-                       ChunkScratch* scratch, Column* out) {
+                       const ChunkLimits& limits, const std::string& context, ChunkScratch* scratch,
+                       Column* out) {
   CLIPRET_CHECK(chunk.file_path.empty(), Unsupported,
                 "%s: column data in another file ('%s') is not supported", context.c_str(),
                 chunk.file_path.c_str());
@@ -282,10 +282,10 @@ void read_column_chunk(const core::RandomAccessFile& file, uint64_t data_end,
     start = *meta.dictionary_page_offset;
   }
   const int64_t length = meta.total_compressed_size;
-  CLIPRET_CHECK(start >= kMagicBytes && length >= 0 &&
-                    static_cast<uint64_t>(start) <= data_end &&
+  CLIPRET_CHECK(start >= kMagicBytes && length >= 0 && static_cast<uint64_t>(start) <= data_end &&
                     static_cast<uint64_t>(length) <= data_end - static_cast<uint64_t>(start),
-                Corrupt, "%s: column chunk [%lld, +%lld) lies outside the data section (%llu bytes)",
+                Corrupt,
+                "%s: column chunk [%lld, +%lld) lies outside the data section (%llu bytes)",
                 context.c_str(), static_cast<long long>(start), static_cast<long long>(length),
                 static_cast<unsigned long long>(data_end));
   scratch->chunk.resize(static_cast<size_t>(length));
@@ -296,9 +296,10 @@ void read_column_chunk(const core::RandomAccessFile& file, uint64_t data_end,
       column.file_physical == PhysicalType::kFixedLenByteArray) {
     // One allocation for the chunk's strings instead of doubling page by page. The stated size
     // may lie, so trust it only up to a plausible compression ratio.
-    const uint64_t stated = static_cast<uint64_t>(std::max<int64_t>(meta.total_uncompressed_size, 0));
-    const uint64_t plausible = std::min({stated, static_cast<uint64_t>(length) * kMaxTrustedRatio,
-                                         limits.max_string_bytes});
+    const uint64_t stated =
+        static_cast<uint64_t>(std::max<int64_t>(meta.total_uncompressed_size, 0));
+    const uint64_t plausible = std::min(
+        {stated, static_cast<uint64_t>(length) * kMaxTrustedRatio, limits.max_string_bytes});
     reserve_more(out->data().bytes, static_cast<size_t>(plausible));
   }
   ChunkDecoder decoder(column, static_cast<Compression>(meta.codec), num_rows, limits, context,

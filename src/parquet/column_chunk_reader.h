@@ -20,9 +20,9 @@ struct LeafColumn;
 
 // Bounds on what one column chunk may expand to; a file asking for more is refused as corrupt.
 struct ChunkLimits {
-  uint64_t max_page_bytes = uint64_t{1} << 30;     // uncompressed size of one page
-  uint64_t max_rows = uint64_t{1} << 31;           // rows of one row group
-  uint64_t max_string_bytes = uint64_t{1} << 33;   // decoded string bytes of one column chunk
+  uint64_t max_page_bytes = uint64_t{1} << 30;    // uncompressed size of one page
+  uint64_t max_rows = uint64_t{1} << 31;          // rows of one row group
+  uint64_t max_string_bytes = uint64_t{1} << 33;  // decoded string bytes of one column chunk
 };
 
 // Buffers reused between chunks to avoid reallocations.
@@ -38,7 +38,7 @@ struct ChunkScratch {
 // row group and column in errors. Throws Error(kCorrupt) or Error(kUnsupported).
 void read_column_chunk(const core::RandomAccessFile& file, uint64_t data_end,
                        const ColumnChunk& chunk, const LeafColumn& column, uint64_t num_rows,
-                       const ChunkLimits& limits, const std::string& context,
-                       ChunkScratch* scratch, Column* out);
+                       const ChunkLimits& limits, const std::string& context, ChunkScratch* scratch,
+                       Column* out);
 
 }  // namespace clipret::parquet

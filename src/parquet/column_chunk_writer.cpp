@@ -105,8 +105,9 @@ std::vector<size_t> page_boundaries(const Column& column, size_t begin, size_t e
   } else {
     size_t bits_per_row = dictionary_bit_width >= 0 ? static_cast<size_t>(dictionary_bit_width)
                           : column.physical() == PhysicalType::kBoolean ? 1
-                                                                         : 8 * fixed_width(column);
-    const size_t rows_per_page = std::max<size_t>(1, page_bytes * 8 / std::max<size_t>(1, bits_per_row));
+                                                                        : 8 * fixed_width(column);
+    const size_t rows_per_page =
+        std::max<size_t>(1, page_bytes * 8 / std::max<size_t>(1, bits_per_row));
     for (size_t row = begin + rows_per_page; row < end; row += rows_per_page) bounds.push_back(row);
   }
   if (bounds.back() != end) bounds.push_back(end);
@@ -139,7 +140,8 @@ void write_column_chunk(const Column& column, size_t begin, size_t end,
   if (bit_width >= 0) {
     meta->dictionary_page_offset = file_offset;
     writer.write_page(PageType::kDictionaryPage, dictionary.plain_values,
-                      static_cast<int32_t>(dictionary.size), static_cast<int32_t>(Encoding::kPlain));
+                      static_cast<int32_t>(dictionary.size),
+                      static_cast<int32_t>(Encoding::kPlain));
   }
   meta->data_page_offset = file_offset + static_cast<int64_t>(out->size() - chunk_start);
 

@@ -16,9 +16,9 @@ struct ColumnMetaData;
 
 struct ChunkWriteOptions {
   Compression compression = Compression::kSnappy;
-  int compression_level = 0;               // 0 = the codec's default
-  size_t page_bytes = size_t{1} << 20;      // target uncompressed size of a data page
-  bool dictionary = true;                   // try dictionary encoding
+  int compression_level = 0;                      // 0 = the codec's default
+  size_t page_bytes = size_t{1} << 20;            // target uncompressed size of a data page
+  bool dictionary = true;                         // try dictionary encoding
   size_t max_dictionary_bytes = size_t{1} << 20;  // give up on a larger dictionary
 };
 

@@ -94,9 +94,9 @@ bool try_hadoop_lz4(const uint8_t* src, size_t n, uint8_t* out, size_t out_size)
 
 bool lz4_raw(const uint8_t* src, size_t n, uint8_t* out, size_t out_size) {
   if (n > INT_MAX || out_size > INT_MAX) return false;
-  const int got = LZ4_decompress_safe(reinterpret_cast<const char*>(src),
-                                      reinterpret_cast<char*>(out), static_cast<int>(n),
-                                      static_cast<int>(out_size));
+  const int got =
+      LZ4_decompress_safe(reinterpret_cast<const char*>(src), reinterpret_cast<char*>(out),
+                          static_cast<int>(n), static_cast<int>(out_size));
   return got >= 0 && static_cast<size_t>(got) == out_size;
 }
 
@@ -178,8 +178,7 @@ void compress(Compression codec, const uint8_t* src, size_t n, std::string* out,
                     "page of %zu bytes too large for LZ4", n);
       const int bound = LZ4_compressBound(static_cast<int>(n));
       out->resize(start + static_cast<size_t>(bound));
-      const int written =
-          LZ4_compress_default(in, out->data() + start, static_cast<int>(n), bound);
+      const int written = LZ4_compress_default(in, out->data() + start, static_cast<int>(n), bound);
       CLIPRET_CHECK(written > 0, Internal, "LZ4_compress_default failed");
       out->resize(start + static_cast<size_t>(written));
       return;

@@ -30,8 +30,8 @@ void decode_delta_binary_packed(const uint8_t* data, size_t size, size_t* pos, s
   CLIPRET_CHECK(block_size > 0 && block_size <= kMaxBlockSize && miniblocks > 0 &&
                     miniblocks <= kMaxMiniblocks && block_size % miniblocks == 0 &&
                     (block_size / miniblocks) % 8 == 0,
-                Corrupt, "%s: bad DELTA_BINARY_PACKED block size %llu with %llu miniblocks",
-                what, static_cast<unsigned long long>(block_size),
+                Corrupt, "%s: bad DELTA_BINARY_PACKED block size %llu with %llu miniblocks", what,
+                static_cast<unsigned long long>(block_size),
                 static_cast<unsigned long long>(miniblocks));
   CLIPRET_CHECK(total <= max_count, Corrupt,
                 "%s: DELTA_BINARY_PACKED stream of %llu values where at most %zu fit", what,

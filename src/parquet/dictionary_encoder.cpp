@@ -23,7 +23,9 @@ uint64_t mix(uint64_t x) {
   return x;
 }
 
-uint64_t hash_bytes(std::string_view v) { return std::hash<std::string_view>()(v); }
+uint64_t hash_bytes(std::string_view v) {
+  return std::hash<std::string_view>()(v);
+}
 
 // Open addressing with linear probing: slots hold entry + 1, 0 when empty.
 template <typename Key>

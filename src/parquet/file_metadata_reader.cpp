@@ -13,7 +13,9 @@ void expect_type(Reader& r, ThriftType actual, ThriftType expected, const char* 
   if (actual != expected) r.fail(field);
 }
 
-bool is_bool(ThriftType t) { return t == ThriftType::kTrue || t == ThriftType::kFalse; }
+bool is_bool(ThriftType t) {
+  return t == ThriftType::kTrue || t == ThriftType::kFalse;
+}
 
 int32_t i32_field(Reader& r, ThriftType t, const char* field) {
   expect_type(r, t, ThriftType::kI32, field);

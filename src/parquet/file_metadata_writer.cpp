@@ -151,8 +151,7 @@ std::string serialize_file_metadata(const FileMetaData& metadata) {
     w.end_struct();
   }
   if (!metadata.key_value_metadata.empty()) {
-    w.field_list(5, ThriftType::kStruct,
-                 static_cast<uint32_t>(metadata.key_value_metadata.size()));
+    w.field_list(5, ThriftType::kStruct, static_cast<uint32_t>(metadata.key_value_metadata.size()));
     for (const KeyValue& kv : metadata.key_value_metadata) {
       w.begin_struct();
       w.field_binary(1, kv.key);
@@ -162,7 +161,8 @@ std::string serialize_file_metadata(const FileMetaData& metadata) {
   }
   if (!metadata.created_by.empty()) w.field_binary(6, metadata.created_by);
   // Column orders: TYPE_ORDER for each leaf, so readers trust min_value/max_value.
-  const uint32_t leaves = metadata.schema.empty() ? 0 : static_cast<uint32_t>(metadata.schema.size() - 1);
+  const uint32_t leaves =
+      metadata.schema.empty() ? 0 : static_cast<uint32_t>(metadata.schema.size() - 1);
   w.field_list(7, ThriftType::kStruct, leaves);
   for (uint32_t i = 0; i < leaves; ++i) {
     w.begin_struct();

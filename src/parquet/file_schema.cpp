@@ -93,16 +93,16 @@ struct Walker {
 
   // Visits the subtree at `next`, counting its leaves; top-level primitives become columns.
   void visit(int depth) {
-    CLIPRET_CHECK(depth <= kMaxDepth, Corrupt, "%s: schema nested deeper than %d",
-                  context.c_str(), kMaxDepth);
+    CLIPRET_CHECK(depth <= kMaxDepth, Corrupt, "%s: schema nested deeper than %d", context.c_str(),
+                  kMaxDepth);
     CLIPRET_CHECK(next < elements.size(), Corrupt,
                   "%s: schema lists fewer elements than its groups claim", context.c_str());
     const SchemaElement& e = elements[next++];
     if (e.num_children > 0 || e.type < 0) {
-      CLIPRET_CHECK(e.num_children >= 0 &&
-                        static_cast<size_t>(e.num_children) <= elements.size() - next,
-                    Corrupt, "%s: schema group '%s' claims %d children", context.c_str(),
-                    e.name.c_str(), e.num_children);
+      CLIPRET_CHECK(
+          e.num_children >= 0 && static_cast<size_t>(e.num_children) <= elements.size() - next,
+          Corrupt, "%s: schema group '%s' claims %d children", context.c_str(), e.name.c_str(),
+          e.num_children);
       if (depth == 1) result.nested.push_back(e.name);
       for (int32_t i = 0; i < e.num_children; ++i) visit(depth + 1);
       return;
@@ -144,8 +144,7 @@ struct Walker {
         validate_column_type(schema.name, schema.type);
       }
     } catch (const Error& error) {
-      CLIPRET_LOG_WARN("%s: %s; reading the plain physical values", context.c_str(),
-                       error.what());
+      CLIPRET_LOG_WARN("%s: %s; reading the plain physical values", context.c_str(), error.what());
       schema.type.logical = LogicalType();
     }
     result.columns.push_back(std::move(column));

@@ -40,7 +40,8 @@ int64_t write_json_lines(const std::string& path, const CatOptions& options, std
     if (options.limit >= 0 && written >= options.limit) break;
     const Table table = reader->read_row_group(g);
     size_t rows = table.num_rows();
-    if (options.limit >= 0) rows = std::min<size_t>(rows, static_cast<size_t>(options.limit - written));
+    if (options.limit >= 0)
+      rows = std::min<size_t>(rows, static_cast<size_t>(options.limit - written));
     write_table_json_lines(table, 0, rows, out);
     written += static_cast<int64_t>(rows);
   }

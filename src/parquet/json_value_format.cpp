@@ -67,8 +67,8 @@ void append_unsigned(UInt128 v, std::string* out) {
 
 void append_decimal(Int128 unscaled, int scale, std::string* out) {
   const bool negative = unscaled < 0;
-  const UInt128 magnitude = negative ? UInt128(0) - static_cast<UInt128>(unscaled)
-                                     : static_cast<UInt128>(unscaled);
+  const UInt128 magnitude =
+      negative ? UInt128(0) - static_cast<UInt128>(unscaled) : static_cast<UInt128>(unscaled);
   std::string digits;
   append_unsigned(magnitude, &digits);
   if (negative) out->push_back('-');
@@ -121,7 +121,9 @@ void civil_from_days(int64_t days, int64_t* year, unsigned* month, unsigned* day
   *year = static_cast<int64_t>(yoe) + era * 400 + (*month <= 2 ? 1 : 0);
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 void append_date(int64_t days, std::string* out) {
   int64_t year;
@@ -301,8 +303,7 @@ void append_python_float(double value, std::string* out) {
   const std::string_view sci(buf, static_cast<size_t>(result.ptr - buf));
   const size_t e = sci.find('e');
   int exponent = 0;
-  std::from_chars(sci.data() + e + (sci[e + 1] == '+' ? 2 : 1), sci.data() + sci.size(),
-                  exponent);
+  std::from_chars(sci.data() + e + (sci[e + 1] == '+' ? 2 : 1), sci.data() + sci.size(), exponent);
   if (exponent < kMinFixedExponent || exponent >= kMaxFixedExponent) {
     out->append(sci);
     return;

@@ -36,8 +36,7 @@ bool is_byte_array(PhysicalType p) {
 }  // namespace
 
 void decode_page_values(int32_t encoding, const uint8_t* data, size_t size, size_t count,
-                        const ValuesContext& values, ColumnData* out,
-                        const std::string& context) {
+                        const ValuesContext& values, ColumnData* out, const std::string& context) {
   const PhysicalType p = values.physical;
   const int32_t fixed = p == PhysicalType::kFixedLenByteArray ? values.type_length : 0;
   constexpr int32_t kLastEncoding = static_cast<int32_t>(Encoding::kByteStreamSplit);
@@ -51,9 +50,8 @@ void decode_page_values(int32_t encoding, const uint8_t* data, size_t size, size
     case Encoding::kRleDictionary:
       CLIPRET_CHECK(values.dictionary != nullptr, Corrupt,
                     "%s: dictionary-encoded page without a dictionary page", context.c_str());
-      decode_dictionary_page_values(data, size, count, *values.dictionary,
-                                    values.dictionary_size, p, values.scratch,
-                                    values.max_string_bytes, out, context);
+      decode_dictionary_page_values(data, size, count, *values.dictionary, values.dictionary_size,
+                                    p, values.scratch, values.max_string_bytes, out, context);
       return;
     case Encoding::kRle:
       CLIPRET_CHECK(p == PhysicalType::kBoolean, Corrupt, "%s: RLE encoding for %s values",

@@ -15,7 +15,7 @@ struct ColumnData;
 
 // What a page's values decode against: the column's stored type and its dictionary, if any.
 struct ValuesContext {
-  PhysicalType physical;   // as stored in the file
+  PhysicalType physical;  // as stored in the file
   int32_t type_length = 0;
   const ColumnData* dictionary = nullptr;  // null until a dictionary page was read
   size_t dictionary_size = 0;

@@ -51,16 +51,16 @@ struct ParquetReader::Impl {
                   Corrupt, "%s: not a Parquet file (no PAR1 magic at its start and end)", path);
     uint32_t footer_length;
     std::memcpy(&footer_length, tail, sizeof(footer_length));
-    CLIPRET_CHECK(footer_length <= size - kMagicBytes - kTailBytes &&
-                      footer_length <= kMaxFooterBytes,
-                  Corrupt, "%s: footer length %u does not fit in a file of %llu bytes", path,
-                  footer_length, static_cast<unsigned long long>(size));
+    CLIPRET_CHECK(
+        footer_length <= size - kMagicBytes - kTailBytes && footer_length <= kMaxFooterBytes,
+        Corrupt, "%s: footer length %u does not fit in a file of %llu bytes", path, footer_length,
+        static_cast<unsigned long long>(size));
     data_end = size - kTailBytes - footer_length;
     std::vector<uint8_t> footer(footer_length);
     file->read_at(data_end, footer_length, footer.data());
     metadata = parse_file_metadata(footer.data(), footer.size(), name());
-    CLIPRET_CHECK(!metadata.encrypted, Unsupported,
-                  "%s: encrypted Parquet files are not supported", path);
+    CLIPRET_CHECK(!metadata.encrypted, Unsupported, "%s: encrypted Parquet files are not supported",
+                  path);
     file_schema = flatten_schema(metadata.schema, name());
     for (size_t g = 0; g < metadata.row_groups.size(); ++g) {
       const RowGroup& group = metadata.row_groups[g];
@@ -122,17 +122,27 @@ std::unique_ptr<ParquetReader> ParquetReader::open(std::unique_ptr<core::RandomA
   return std::unique_ptr<ParquetReader>(new ParquetReader(std::move(impl)));
 }
 
-const std::string& ParquetReader::name() const { return impl_->name(); }
-const Schema& ParquetReader::schema() const { return impl_->schema; }
+const std::string& ParquetReader::name() const {
+  return impl_->name();
+}
+const Schema& ParquetReader::schema() const {
+  return impl_->schema;
+}
 const std::vector<std::string>& ParquetReader::nested_columns() const {
   return impl_->file_schema.nested;
 }
-int64_t ParquetReader::num_rows() const { return impl_->metadata.num_rows; }
-size_t ParquetReader::num_row_groups() const { return impl_->metadata.row_groups.size(); }
+int64_t ParquetReader::num_rows() const {
+  return impl_->metadata.num_rows;
+}
+size_t ParquetReader::num_row_groups() const {
+  return impl_->metadata.row_groups.size();
+}
 int64_t ParquetReader::row_group_num_rows(size_t row_group) const {
   return impl_->metadata.row_groups.at(row_group).num_rows;
 }
-const FileMetaData& ParquetReader::metadata() const { return impl_->metadata; }
+const FileMetaData& ParquetReader::metadata() const {
+  return impl_->metadata;
+}
 
 Table ParquetReader::read_row_group(size_t row_group) {
   CLIPRET_CHECK(row_group < num_row_groups(), InvalidInput,

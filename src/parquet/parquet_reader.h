@@ -33,9 +33,9 @@ struct ReaderOptions {
   std::vector<std::string> columns;
   // Guards against hostile files: a page, row group or column chunk that would expand past these
   // is refused as corrupt. Raise them only for files known to need it.
-  uint64_t max_page_bytes = uint64_t{1} << 30;        // uncompressed bytes of one page
-  uint64_t max_row_group_rows = uint64_t{1} << 31;    // rows of one row group
-  uint64_t max_string_bytes = uint64_t{1} << 33;      // decoded string bytes of one column chunk
+  uint64_t max_page_bytes = uint64_t{1} << 30;      // uncompressed bytes of one page
+  uint64_t max_row_group_rows = uint64_t{1} << 31;  // rows of one row group
+  uint64_t max_string_bytes = uint64_t{1} << 33;    // decoded string bytes of one column chunk
 };
 
 class ParquetReader {

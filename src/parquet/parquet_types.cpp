@@ -37,16 +37,36 @@ const char* unit_name(TimeUnit unit) {
 
 }  // namespace
 
-ColumnType bool_type() { return make_type(PhysicalType::kBoolean); }
-ColumnType int32_type() { return make_type(PhysicalType::kInt32); }
-ColumnType int64_type() { return make_type(PhysicalType::kInt64); }
-ColumnType uint32_type() { return unsigned_type(PhysicalType::kInt32, 32); }
-ColumnType uint64_type() { return unsigned_type(PhysicalType::kInt64, 64); }
-ColumnType float_type() { return make_type(PhysicalType::kFloat); }
-ColumnType double_type() { return make_type(PhysicalType::kDouble); }
-ColumnType string_type() { return make_type(PhysicalType::kByteArray, LogicalKind::kString); }
-ColumnType binary_type() { return make_type(PhysicalType::kByteArray); }
-ColumnType date_type() { return make_type(PhysicalType::kInt32, LogicalKind::kDate); }
+ColumnType bool_type() {
+  return make_type(PhysicalType::kBoolean);
+}
+ColumnType int32_type() {
+  return make_type(PhysicalType::kInt32);
+}
+ColumnType int64_type() {
+  return make_type(PhysicalType::kInt64);
+}
+ColumnType uint32_type() {
+  return unsigned_type(PhysicalType::kInt32, 32);
+}
+ColumnType uint64_type() {
+  return unsigned_type(PhysicalType::kInt64, 64);
+}
+ColumnType float_type() {
+  return make_type(PhysicalType::kFloat);
+}
+ColumnType double_type() {
+  return make_type(PhysicalType::kDouble);
+}
+ColumnType string_type() {
+  return make_type(PhysicalType::kByteArray, LogicalKind::kString);
+}
+ColumnType binary_type() {
+  return make_type(PhysicalType::kByteArray);
+}
+ColumnType date_type() {
+  return make_type(PhysicalType::kInt32, LogicalKind::kDate);
+}
 
 ColumnType timestamp_type(TimeUnit unit, bool adjusted_to_utc) {
   ColumnType type = make_type(PhysicalType::kInt64, LogicalKind::kTimestamp);

@@ -67,10 +67,10 @@ enum class TimeUnit : int8_t { kMillis, kMicros, kNanos };
 
 struct LogicalType {
   LogicalKind kind = LogicalKind::kNone;
-  int8_t bit_width = 0;       // kInteger: 8, 16, 32 or 64
-  bool is_signed = true;      // kInteger
-  int32_t precision = 0;      // kDecimal
-  int32_t scale = 0;          // kDecimal
+  int8_t bit_width = 0;               // kInteger: 8, 16, 32 or 64
+  bool is_signed = true;              // kInteger
+  int32_t precision = 0;              // kDecimal
+  int32_t scale = 0;                  // kDecimal
   TimeUnit unit = TimeUnit::kMicros;  // kTime, kTimestamp
   bool adjusted_to_utc = false;       // kTime, kTimestamp
 

@@ -19,7 +19,7 @@ namespace clipret::parquet {
 namespace {
 
 constexpr char kMagic[] = "PAR1";
-constexpr int32_t kFormatVersion = 2;  // data pages use RLE_DICTIONARY (format 2.x)
+constexpr int32_t kFormatVersion = 2;            // data pages use RLE_DICTIONARY (format 2.x)
 constexpr size_t kFlushBytes = size_t{8} << 20;  // write encoded chunks once this much is queued
 
 struct FileCloser {
@@ -128,9 +128,13 @@ ParquetWriter::~ParquetWriter() {
   }
 }
 
-const Schema& ParquetWriter::schema() const { return impl_->schema; }
+const Schema& ParquetWriter::schema() const {
+  return impl_->schema;
+}
 
-size_t ParquetWriter::num_rows() const { return impl_->rows_written + impl_->buffer.num_rows(); }
+size_t ParquetWriter::num_rows() const {
+  return impl_->rows_written + impl_->buffer.num_rows();
+}
 
 void ParquetWriter::write(const Table& table) {
   Impl& w = *impl_;
@@ -184,8 +188,8 @@ void ParquetWriter::close() {
   tail.append(reinterpret_cast<const char*>(&length), 4);
   tail.append(kMagic, 4);
   w.write_bytes(tail);
-  const bool flushed = std::fflush(w.file.get()) == 0 &&
-                       (!w.options.fsync || ::fsync(::fileno(w.file.get())) == 0);
+  const bool flushed =
+      std::fflush(w.file.get()) == 0 && (!w.options.fsync || ::fsync(::fileno(w.file.get())) == 0);
   const int closed = std::fclose(w.file.release());
   CLIPRET_CHECK(flushed && closed == 0, Io, "%s: cannot finish writing: %s", w.temp_path.c_str(),
                 std::strerror(errno));
@@ -196,8 +200,7 @@ void ParquetWriter::close() {
   w.closed = true;
 }
 
-void write_parquet_file(const std::string& path, const Table& table,
-                        const WriterOptions& options) {
+void write_parquet_file(const std::string& path, const Table& table, const WriterOptions& options) {
   ParquetWriter writer(path, table.schema(), options);
   writer.write_row_groups(table);
   writer.close();

@@ -44,8 +44,8 @@ size_t decode_plain(const uint8_t* data, size_t size, size_t count, PhysicalType
   switch (physical) {
     case PhysicalType::kBoolean: {
       CLIPRET_CHECK(count <= size * 8, Corrupt,
-                    "%s: PLAIN data of %zu bytes too short for %zu booleans", context.c_str(),
-                    size, count);
+                    "%s: PLAIN data of %zu bytes too short for %zu booleans", context.c_str(), size,
+                    count);
       const size_t start = out->bools.size();
       out->bools.resize(start + count);
       for (size_t i = 0; i < count; ++i) out->bools[start + i] = (data[i >> 3] >> (i & 7)) & 1;
@@ -61,8 +61,8 @@ size_t decode_plain(const uint8_t* data, size_t size, size_t count, PhysicalType
       return append_fixed(data, size, count, &out->doubles, context);
     case PhysicalType::kInt96: {
       CLIPRET_CHECK(count <= size / kInt96Bytes, Corrupt,
-                    "%s: PLAIN data of %zu bytes too short for %zu INT96 values",
-                    context.c_str(), size, count);
+                    "%s: PLAIN data of %zu bytes too short for %zu INT96 values", context.c_str(),
+                    size, count);
       for (size_t i = 0; i < count; ++i) {
         out->int64s.push_back(int96_to_nanos(data + i * kInt96Bytes));
       }
@@ -84,8 +84,8 @@ size_t decode_plain(const uint8_t* data, size_t size, size_t count, PhysicalType
     case PhysicalType::kByteArray: {
       // Each value takes at least its 4-byte length.
       CLIPRET_CHECK(count <= size / 4, Corrupt,
-                    "%s: PLAIN data of %zu bytes too short for %zu strings", context.c_str(),
-                    size, count);
+                    "%s: PLAIN data of %zu bytes too short for %zu strings", context.c_str(), size,
+                    count);
       reserve_more(out->offsets, count);
       reserve_more(out->bytes, size - count * 4);
       size_t pos = 0;

@@ -14,8 +14,7 @@ constexpr size_t kMinRleRun = 8;  // shorter repeats are cheaper bit-packed
 
 }  // namespace
 
-RleDecoder::RleDecoder(const uint8_t* data, size_t size, int bit_width,
-                       const std::string& context)
+RleDecoder::RleDecoder(const uint8_t* data, size_t size, int bit_width, const std::string& context)
     : data_(data), size_(size), bit_width_(bit_width), context_(context) {
   CLIPRET_CHECK(bit_width >= 0 && bit_width <= 32, Corrupt, "%s: RLE bit width %d out of range",
                 context.c_str(), bit_width);
@@ -77,8 +76,7 @@ void RleDecoder::decode(uint32_t* out, size_t count) {
         uint32_t tmp[kGroupSize];
         size_t done = 0;
         const size_t first = std::min(n, kGroupSize - skip);
-        unpack_bits32(packed_ + gbit / 8, packed_bytes_ - gbit / 8, bit_width_, skip + first,
-                      tmp);
+        unpack_bits32(packed_ + gbit / 8, packed_bytes_ - gbit / 8, bit_width_, skip + first, tmp);
         std::copy(tmp + skip, tmp + skip + first, out);
         done = first;
         if (done < n) {

@@ -120,8 +120,10 @@ void describe_parquet_file(const std::string& path, std::ostream& out) {
       for (const ColumnSchema& column : reader->schema()) {
         if (m.path_in_schema.size() == 1 && column.name == m.path_in_schema[0]) schema = &column;
       }
-      if (schema != nullptr && s.min_value) out << ", min " << statistic_text(*s.min_value, *schema);
-      if (schema != nullptr && s.max_value) out << ", max " << statistic_text(*s.max_value, *schema);
+      if (schema != nullptr && s.min_value)
+        out << ", min " << statistic_text(*s.min_value, *schema);
+      if (schema != nullptr && s.max_value)
+        out << ", max " << statistic_text(*s.max_value, *schema);
       out << "\n";
     }
   }

@@ -77,8 +77,9 @@ Statistics compute_statistics(const Column& column, size_t begin, size_t end) {
       found = min_max_rows(
           column, begin, end,
           [&](size_t a, size_t b) {
-            return is_unsigned ? static_cast<uint32_t>(d.int32s[a]) < static_cast<uint32_t>(d.int32s[b])
-                               : d.int32s[a] < d.int32s[b];
+            return is_unsigned
+                       ? static_cast<uint32_t>(d.int32s[a]) < static_cast<uint32_t>(d.int32s[b])
+                       : d.int32s[a] < d.int32s[b];
           },
           &lo, &hi);
       break;
@@ -87,8 +88,9 @@ Statistics compute_statistics(const Column& column, size_t begin, size_t end) {
       found = min_max_rows(
           column, begin, end,
           [&](size_t a, size_t b) {
-            return is_unsigned ? static_cast<uint64_t>(d.int64s[a]) < static_cast<uint64_t>(d.int64s[b])
-                               : d.int64s[a] < d.int64s[b];
+            return is_unsigned
+                       ? static_cast<uint64_t>(d.int64s[a]) < static_cast<uint64_t>(d.int64s[b])
+                       : d.int64s[a] < d.int64s[b];
           },
           &lo, &hi);
       break;

@@ -51,7 +51,8 @@ void Table::append_rows(const Table& other, size_t begin, size_t end) {
     CLIPRET_CHECK(other.columns_[i].schema() == columns_[i].schema(), InvalidInput,
                   "cannot append column '%s': schemas differ", other.columns_[i].name().c_str());
   }
-  for (size_t i = 0; i < columns_.size(); ++i) columns_[i].append_rows(other.columns_[i], begin, end);
+  for (size_t i = 0; i < columns_.size(); ++i)
+    columns_[i].append_rows(other.columns_[i], begin, end);
 }
 
 void Table::clear_rows() {

@@ -69,7 +69,9 @@ bool ThriftCompactReader::read_field(int16_t* id, ThriftType* type) {
   return true;
 }
 
-bool ThriftCompactReader::read_list_bool() { return read_byte() == 1; }
+bool ThriftCompactReader::read_list_bool() {
+  return read_byte() == 1;
+}
 
 int8_t ThriftCompactReader::read_byte() {
   if (pos_ >= size_) fail("truncated byte");
@@ -88,7 +90,9 @@ int32_t ThriftCompactReader::read_i32() {
   return static_cast<int32_t>(v);
 }
 
-int64_t ThriftCompactReader::read_i64() { return zigzag_decode(read_varint()); }
+int64_t ThriftCompactReader::read_i64() {
+  return zigzag_decode(read_varint());
+}
 
 double ThriftCompactReader::read_double() {
   if (size_ - pos_ < sizeof(double)) fail("truncated double");
@@ -106,7 +110,9 @@ std::string_view ThriftCompactReader::read_binary_view() {
   return view;
 }
 
-std::string ThriftCompactReader::read_string() { return std::string(read_binary_view()); }
+std::string ThriftCompactReader::read_string() {
+  return std::string(read_binary_view());
+}
 
 void ThriftCompactReader::read_list_header(ThriftType* element_type, uint32_t* size) {
   if (pos_ >= size_) fail("truncated list header");
@@ -119,7 +125,9 @@ void ThriftCompactReader::read_list_header(ThriftType* element_type, uint32_t* s
   *size = static_cast<uint32_t>(n);
 }
 
-void ThriftCompactReader::skip(ThriftType type) { skip_at_depth(type, 0); }
+void ThriftCompactReader::skip(ThriftType type) {
+  skip_at_depth(type, 0);
+}
 
 void ThriftCompactReader::skip_at_depth(ThriftType type, int depth) {
   if (depth > kMaxNesting) fail("values nested too deeply");

@@ -79,8 +79,12 @@ void ThriftCompactWriter::field_list(int16_t id, ThriftType element_type, uint32
   }
 }
 
-void ThriftCompactWriter::write_i32(int32_t value) { write_varint(zigzag_encode(value)); }
-void ThriftCompactWriter::write_i64(int64_t value) { write_varint(zigzag_encode(value)); }
+void ThriftCompactWriter::write_i32(int32_t value) {
+  write_varint(zigzag_encode(value));
+}
+void ThriftCompactWriter::write_i64(int64_t value) {
+  write_varint(zigzag_encode(value));
+}
 
 void ThriftCompactWriter::write_binary(std::string_view value) {
   write_varint(value.size());

@@ -49,6 +49,7 @@ TEST(InferenceOptionsTest, EverySpecOptionWithItsDefault) {
       {"slurm_cache_path", "None"},
       {"slurm_verbose_wait", "False"},
       {"subset_size", "None"},
+      {"dry_run", "False"},
   };
   ASSERT_EQ(table.options().size(), expected.size());
   std::set<std::string> names;

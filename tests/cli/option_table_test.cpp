@@ -186,7 +186,8 @@ TEST(OptionTableRepeatedTest, EachOccurrenceAppendsAndListsAppendAll) {
   OptionTable table("t", "s");
   table.add_repeated_string("text", &texts, "a text");
   table.add_string("output", &output, "where");
-  ASSERT_TRUE(table.parse({"--text", "a cat", "out.npy", "--text=a dog", "--text", "[\"x\",\"y\"]"}));
+  ASSERT_TRUE(
+      table.parse({"--text", "a cat", "out.npy", "--text=a dog", "--text", "[\"x\",\"y\"]"}));
   EXPECT_EQ(texts, (std::vector<std::string>{"a cat", "a dog", "x", "y"}));
   EXPECT_EQ(output, "out.npy");  // bare words skip repeatable options
   EXPECT_NE(table.help().find("--text (str|list, repeatable)  default: []"), std::string::npos);

@@ -28,8 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t g = 0; g < reader->num_row_groups(); ++g) {
       const parquet::Table table = reader->read_row_group(g);
       std::ostringstream out;
-      parquet::write_table_json_lines(table, 0, table.num_rows() < 64 ? table.num_rows() : 64,
-                                      out);
+      parquet::write_table_json_lines(table, 0, table.num_rows() < 64 ? table.num_rows() : 64, out);
     }
   } catch (const Error&) {
     // Expected for malformed input.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -28,8 +29,7 @@ ReaderOptions small_limits() {
 // Reads everything; returns "" on success or the error's message.
 std::string read_bytes(const std::string& bytes, ErrorKind* kind = nullptr) {
   try {
-    auto reader =
-        ParquetReader::open(core::open_memory_file("mem.parquet", bytes), small_limits());
+    auto reader = ParquetReader::open(core::open_memory_file("mem.parquet", bytes), small_limits());
     for (size_t g = 0; g < reader->num_row_groups(); ++g) reader->read_row_group(g);
     return "";
   } catch (const Error& e) {
@@ -208,6 +208,19 @@ TEST(CorruptFileTest, NestedColumnsAreSkippedOrRefused) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
   }
+}
+
+// Inputs that once crashed the fuzzer (scripts/fuzz_parquet.sh copies them here).
+TEST(CorruptFileTest, FuzzRegressionsNeverCrash) {
+  const std::filesystem::path folder =
+      std::filesystem::path(CLIPRET_SOURCE_DIR) / "tests/parquet/fuzz_regressions";
+  size_t replayed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "README.md") continue;
+    read_bytes(testing::read_file(entry.path().string()));
+    ++replayed;
+  }
+  RecordProperty("replayed", static_cast<int>(replayed));
 }
 
 }  // namespace

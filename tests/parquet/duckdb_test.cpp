@@ -125,16 +125,20 @@ Table metadata_like_table(size_t rows) {
       return i % every != 0;
     };
     if (maybe_null(table.column(0), 7)) table.column(0).append_bool(i % 2);
-    if (maybe_null(table.column(1), 5)) table.column(1).append_int32(static_cast<int32_t>(x * 37 - 5000));
+    if (maybe_null(table.column(1), 5))
+      table.column(1).append_int32(static_cast<int32_t>(x * 37 - 5000));
     table.column(2).append_int64(x * 1000003 - (int64_t{1} << 40));
-    if (maybe_null(table.column(3), 9)) table.column(3).append_int32(static_cast<int32_t>(0xfffffff0u + i % 16));
-    if (maybe_null(table.column(4), 4)) table.column(4).append_float(0.1f * static_cast<float>(x) - 3.0f);
+    if (maybe_null(table.column(3), 9))
+      table.column(3).append_int32(static_cast<int32_t>(0xfffffff0u + i % 16));
+    if (maybe_null(table.column(4), 4))
+      table.column(4).append_float(0.1f * static_cast<float>(x) - 3.0f);
     if (maybe_null(table.column(5), 6)) table.column(5).append_double(1.0 / (x + 1) - 0.5);
     if (maybe_null(table.column(6), 3)) {
       table.column(6).append_bytes(std::string(words[i % 5]) + " " + std::to_string(i));
     }
     table.column(7).append_bytes(words[i % 5]);
-    if (maybe_null(table.column(8), 8)) table.column(8).append_int32(static_cast<int32_t>(x - 2000));
+    if (maybe_null(table.column(8), 8))
+      table.column(8).append_int32(static_cast<int32_t>(x - 2000));
     if (maybe_null(table.column(9), 10)) table.column(9).append_int64(x * 1000000123LL);
     if (maybe_null(table.column(10), 11)) table.column(10).append_int64(x * 12345 - 99999);
   }

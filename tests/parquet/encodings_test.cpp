@@ -51,8 +51,7 @@ TEST(RleTest, DecodesInPieces) {
   for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<uint32_t>(i % 7);
   std::string encoded;
   encode_rle(values.data(), values.size(), 3, &encoded);
-  RleDecoder decoder(reinterpret_cast<const uint8_t*>(encoded.data()), encoded.size(), 3,
-                     kContext);
+  RleDecoder decoder(reinterpret_cast<const uint8_t*>(encoded.data()), encoded.size(), 3, kContext);
   std::vector<uint32_t> decoded(values.size());
   size_t done = 0;
   for (size_t piece : {1, 2, 3, 5, 13, 76}) {
@@ -71,15 +70,15 @@ TEST(RleTest, TruncatedDataIsCorrupt) {
 
 TEST(DeltaBinaryPackedTest, SpecExample) {
   // 7 5 3 1 2 3 4 5: block 128, 4 miniblocks, min delta -2, width 2.
-  const auto data = bytes({0x80, 0x01, 0x04, 0x08, 0x0e, 0x03, 0x02, 0x00, 0x00, 0x00, 0xc0,
-                           0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
+  const auto data = bytes({0x80, 0x01, 0x04, 0x08, 0x0e, 0x03, 0x02, 0x00, 0x00, 0x00, 0xc0, 0x3f,
+                           0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
   ColumnData out;
   decode_delta_binary_packed_values(data.data(), data.size(), 8, PhysicalType::kInt32, &out,
                                     kContext);
   EXPECT_EQ(out.int32s, (std::vector<int32_t>{7, 5, 3, 1, 2, 3, 4, 5}));
   ColumnData wrong_count;
-  EXPECT_THROW(decode_delta_binary_packed_values(data.data(), data.size(), 7,
-                                                 PhysicalType::kInt64, &wrong_count, kContext),
+  EXPECT_THROW(decode_delta_binary_packed_values(data.data(), data.size(), 7, PhysicalType::kInt64,
+                                                 &wrong_count, kContext),
                Error);
   EXPECT_THROW(decode_delta_binary_packed_values(data.data(), 9, 8, PhysicalType::kInt64,
                                                  &wrong_count, kContext),
@@ -87,8 +86,8 @@ TEST(DeltaBinaryPackedTest, SpecExample) {
 }
 
 TEST(DeltaByteArrayTest, DeltaLengthSpecExample) {
-  std::vector<uint8_t> data = bytes({0x80, 0x01, 0x04, 0x04, 0x0a, 0x00, 0x01, 0x00, 0x00, 0x00,
-                                     0x02, 0x00, 0x00, 0x00});
+  std::vector<uint8_t> data =
+      bytes({0x80, 0x01, 0x04, 0x04, 0x0a, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00});
   const std::string text = "HelloWorldFoobarABCDEF";
   data.insert(data.end(), text.begin(), text.end());
   ColumnData out;
@@ -96,17 +95,18 @@ TEST(DeltaByteArrayTest, DeltaLengthSpecExample) {
   EXPECT_EQ(out.bytes, text);
   EXPECT_EQ(out.offsets, (std::vector<uint64_t>{0, 5, 10, 16, 22}));
   ColumnData short_out;
-  EXPECT_THROW(decode_delta_length_byte_array(data.data(), data.size() - 1, 4, 0, &short_out,
-                                              kContext),
-               Error);
+  EXPECT_THROW(
+      decode_delta_length_byte_array(data.data(), data.size() - 1, 4, 0, &short_out, kContext),
+      Error);
 }
 
 TEST(DeltaByteArrayTest, FrontCodingSpecExample) {
   // axis axle babble babyhood: prefixes 0 2 0 3, suffixes axis le babble yhood.
-  std::vector<uint8_t> data = bytes({0x80, 0x01, 0x04, 0x04, 0x00, 0x03, 0x03, 0x00, 0x00, 0x00,
-                                     0x44, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  std::vector<uint8_t> data =
+      bytes({0x80, 0x01, 0x04, 0x04, 0x00, 0x03, 0x03, 0x00, 0x00, 0x00, 0x44,
+             0x01, 0,    0,    0,    0,    0,    0,    0,    0,    0,    0});
   const auto suffixes = bytes({0x80, 0x01, 0x04, 0x04, 0x08, 0x03, 0x03, 0x00, 0x00, 0x00, 0x70,
-                               0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+                               0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0});
   data.insert(data.end(), suffixes.begin(), suffixes.end());
   const std::string text = "axislebabbleyhood";
   data.insert(data.end(), text.begin(), text.end());
@@ -121,8 +121,8 @@ TEST(ByteStreamSplitTest, Floats) {
   ColumnData out;
   decode_byte_stream_split(data.data(), data.size(), 2, PhysicalType::kFloat, 0, &out, kContext);
   EXPECT_EQ(out.floats, (std::vector<float>{1.0f, 2.0f}));
-  EXPECT_THROW(decode_byte_stream_split(data.data(), data.size(), 3, PhysicalType::kFloat, 0,
-                                        &out, kContext),
+  EXPECT_THROW(decode_byte_stream_split(data.data(), data.size(), 3, PhysicalType::kFloat, 0, &out,
+                                        kContext),
                Error);
 }
 

@@ -105,8 +105,8 @@ TEST_P(FixtureTest, ReadsExpectedRows) {
 
 TEST_P(FixtureTest, JsonLinesMatchExpectedFile) {
   CatOptions options;
-  options.columns = {"key", "url", "caption", "width", "height", "similarity", "score", "nsfw",
-                     "ok"};
+  options.columns = {"key",        "url",   "caption", "width", "height",
+                     "similarity", "score", "nsfw",    "ok"};
   std::ostringstream out;
   const std::string path = testing::fixture_path(std::string("parquet/") + GetParam());
   EXPECT_EQ(write_json_lines(path, options, out), 3000);

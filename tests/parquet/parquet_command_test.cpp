@@ -29,7 +29,9 @@ CommandResult run(const std::string& args) {
   return result;
 }
 
-bool has_parquet_command() { return run("parquet --help").exit_code == 0; }
+bool has_parquet_command() {
+  return run("parquet --help").exit_code == 0;
+}
 
 std::string fixture(const std::string& name) {
   return clipret::testing::fixture_path("parquet/" + name);
@@ -48,9 +50,11 @@ TEST(ParquetCommandTest, CatPrintsExpectedJsonLines) {
 
 TEST(ParquetCommandTest, CatProjectsAndLimits) {
   if (!has_parquet_command()) GTEST_SKIP() << "no `parquet` command in " << CLIPRET_BINARY;
-  const CommandResult r = run("parquet cat " + fixture("gzip.parquet") + " --columns ok,key --limit 2");
+  const CommandResult r =
+      run("parquet cat " + fixture("gzip.parquet") + " --columns ok,key --limit 2");
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "{\"ok\": false, \"key\": \"000000000\"}\n{\"ok\": true, \"key\": \"000000001\"}\n");
+  EXPECT_EQ(r.out,
+            "{\"ok\": false, \"key\": \"000000000\"}\n{\"ok\": true, \"key\": \"000000001\"}\n");
 }
 
 TEST(ParquetCommandTest, SchemaDescribesColumnsAndRowGroups) {
@@ -65,8 +69,8 @@ TEST(ParquetCommandTest, SchemaDescribesColumnsAndRowGroups) {
 
 TEST(ParquetCommandTest, ErrorsGiveExitCodes) {
   if (!has_parquet_command()) GTEST_SKIP() << "no `parquet` command in " << CLIPRET_BINARY;
-  EXPECT_EQ(run("parquet cat /nonexistent.parquet").exit_code, 3);               // not found
-  EXPECT_EQ(run("parquet cat " + fixture("expected.jsonl")).exit_code, 5);       // corrupt
+  EXPECT_EQ(run("parquet cat /nonexistent.parquet").exit_code, 3);          // not found
+  EXPECT_EQ(run("parquet cat " + fixture("expected.jsonl")).exit_code, 5);  // corrupt
   EXPECT_EQ(run("parquet cat " + fixture("zstd.parquet") + " --columns nope").exit_code, 2);
   EXPECT_EQ(run("parquet frobnicate x").exit_code, 2);
 }

@@ -41,11 +41,21 @@ Schema all_types_schema(bool optional) {
   return schema;
 }
 
-const char* const kStrings[] = {"", "a", "héllo wörld", "猫 🐱", "a\"quote\\", "\n\t",
+const char* const kStrings[] = {"",
+                                "a",
+                                "héllo wörld",
+                                "猫 🐱",
+                                "a\"quote\\",
+                                "\n\t",
                                 "http://example.com/some/long/path/image.jpg"};
 
 double special_double(std::mt19937_64& rng) {
-  const double specials[] = {0.0, -0.0, 1.0, -1.5, 1e300, -1e-300,
+  const double specials[] = {0.0,
+                             -0.0,
+                             1.0,
+                             -1.5,
+                             1e300,
+                             -1e-300,
                              std::numeric_limits<double>::infinity(),
                              -std::numeric_limits<double>::infinity(),
                              std::numeric_limits<double>::quiet_NaN()};
@@ -99,7 +109,7 @@ Table random_table(std::mt19937_64& rng, size_t rows) {
             column.append_bytes(bytes);
           } else {
             column.append_bytes(few || name.rfind("low", 0) == 0 ? kStrings[x % 7]
-                                                                  : random_string(rng));
+                                                                 : random_string(rng));
           }
           break;
         case PhysicalType::kFixedLenByteArray: {
@@ -187,21 +197,21 @@ TEST_P(RoundTripTest, RandomTablesReadBackIdentically) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, RoundTripTest,
-    ::testing::Values(Case{0, 100, 1 << 20, Compression::kSnappy},
-                      Case{1, 100, 1 << 20, Compression::kSnappy},
-                      Case{1000, 1 << 20, 1 << 20, Compression::kSnappy},
-                      Case{2500, 300, 256, Compression::kSnappy},
-                      Case{2000, 700, 1024, Compression::kZstd},
-                      Case{1500, 1000, 4096, Compression::kGzip},
-                      Case{1500, 512, 4096, Compression::kLz4Raw},
-                      Case{1500, 400, 2048, Compression::kUncompressed}));
+INSTANTIATE_TEST_SUITE_P(Shapes, RoundTripTest,
+                         ::testing::Values(Case{0, 100, 1 << 20, Compression::kSnappy},
+                                           Case{1, 100, 1 << 20, Compression::kSnappy},
+                                           Case{1000, 1 << 20, 1 << 20, Compression::kSnappy},
+                                           Case{2500, 300, 256, Compression::kSnappy},
+                                           Case{2000, 700, 1024, Compression::kZstd},
+                                           Case{1500, 1000, 4096, Compression::kGzip},
+                                           Case{1500, 512, 4096, Compression::kLz4Raw},
+                                           Case{1500, 400, 2048, Compression::kUncompressed}));
 
 TEST(ParquetWriterTest, BuffersRowsAcrossWrites) {
   testing::TempDir dir;
   const std::string path = dir.file("rows.parquet");
-  Schema schema = {{"image_path", string_type(), false}, {"caption", string_type(), true},
+  Schema schema = {{"image_path", string_type(), false},
+                   {"caption", string_type(), true},
                    {"width", int64_type(), true}};
   WriterOptions options;
   options.row_group_rows = 4;
@@ -277,7 +287,9 @@ TEST(ParquetWriterTest, RejectsBadInput) {
     return ErrorKind::kInternal;
   };
   EXPECT_EQ(kind_of([&] { ParquetWriter w(path, {}); }), ErrorKind::kInvalidInput);
-  EXPECT_EQ(kind_of([&] { ParquetWriter w(path, {{"a", int32_type()}, {"a", int32_type()}}); }),
+  EXPECT_EQ(kind_of([&] {
+              ParquetWriter w(path, {{"a", int32_type()}, {"a", int32_type()}});
+            }),
             ErrorKind::kInvalidInput);
   ColumnType bad = int32_type();
   bad.logical.kind = LogicalKind::kString;
@@ -285,7 +297,9 @@ TEST(ParquetWriterTest, RejectsBadInput) {
   Column required({"r", int32_type(), false});
   EXPECT_EQ(kind_of([&] { required.append_null(); }), ErrorKind::kInvalidInput);
   EXPECT_EQ(kind_of([&] { required.append_bytes("x"); }), ErrorKind::kInvalidInput);
-  EXPECT_EQ(kind_of([&] { ParquetWriter w(dir.file("no/such/dir/x.parquet"), {{"a", int32_type()}}); }),
+  EXPECT_EQ(kind_of([&] {
+              ParquetWriter w(dir.file("no/such/dir/x.parquet"), {{"a", int32_type()}});
+            }),
             ErrorKind::kIo);
   ParquetWriter w(path, {{"a", int32_type()}});
   Table other({{"b", int32_type()}});

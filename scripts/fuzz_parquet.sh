@@ -23,10 +23,13 @@ fi
 cp -n "$root"/../shared/fixtures/parquet/*.parquet "$out/corpus/" 2>/dev/null || true
 cp -n "$root"/tests/parquet/fuzz_regressions/* "$out/corpus/" 2>/dev/null || true
 
+parallel=()
+if (( jobs > 1 )); then parallel=(-jobs="$jobs" -workers="$jobs"); fi
 status=0
-"$out/parquet_reader_fuzz" "$out/corpus" -max_total_time="$seconds" -jobs="$jobs" \
-  -workers="$jobs" -max_len=400000 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
-  -artifact_prefix="$out/crashes/" -print_final_stats=1 || status=$?
+# Run inside build-fuzz/ so that libFuzzer's fuzz-N.log files stay there.
+(cd "$out" && ./parquet_reader_fuzz corpus -max_total_time="$seconds" "${parallel[@]}" \
+  -max_len=400000 -rss_limit_mb=2048 -malloc_limit_mb=1024 -artifact_prefix=crashes/ \
+  -print_final_stats=1) || status=$?
 
 shopt -s nullglob
 crashes=("$out"/crashes/*)

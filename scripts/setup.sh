@@ -43,7 +43,7 @@ fi
 for dir in tests/parquet/duckdb; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "== setup: npm install in $dir"
-    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
 

@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {"encode",
        "embed a few texts or images (or tokenize / preprocess them) as .npy or JSON lines",
        run_encode_command},
+      {"parquet", "inspect Parquet files: cat (rows as JSON lines), schema", run_parquet_command},
   };
   return kCommands;
 }

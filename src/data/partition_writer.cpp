@@ -45,6 +45,20 @@ struct PartitionWriter::Impl {
   }
 };
 
+namespace {
+
+// Temporary files a killed run left for `final_path` ("<final>.tmp-..."): never complete.
+void remove_stale_temporaries(const std::string& final_path) {
+  const fs::path final(final_path);
+  const std::string prefix = final.filename().string() + ".tmp";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(final.parent_path(), ec)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
 PartitionWriter::PartitionWriter(PartitionWriterOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
   const fs::path root(impl_->options.output_folder);
@@ -54,6 +68,11 @@ PartitionWriter::PartitionWriter(PartitionWriterOptions options)
   if (impl_->options.enable_text) fs::create_directories(root / "text_emb", ec);
   CLIPRET_CHECK(!ec, Io, "%s: cannot create the output folders: %s", root.c_str(),
                 ec.message().c_str());
+  remove_stale_temporaries(impl_->path("metadata", "metadata_", ".parquet"));
+  if (impl_->options.enable_image)
+    remove_stale_temporaries(impl_->path("img_emb", "img_emb_", ".npy"));
+  if (impl_->options.enable_text)
+    remove_stale_temporaries(impl_->path("text_emb", "text_emb_", ".npy"));
 }
 
 PartitionWriter::~PartitionWriter() = default;

@@ -1,0 +1,126 @@
+// The outputs as other tools see them (numpy, DuckDB), and a run killed with SIGKILL then
+// resumed, equal to an uninterrupted one.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "test_util.h"
+#include "tiny_model.h"
+
+namespace clipret::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// `count` images with captions and metadata, cycling through the fixture images.
+std::string make_folder(const TempDir& dir, int count) {
+  const auto images = fixture_images();
+  const std::string root = dir.file("images");
+  fs::create_directories(root);
+  for (int i = 0; i < count; ++i) {
+    char stem[16];
+    std::snprintf(stem, sizeof(stem), "%04d", i);
+    const std::string& image = images[i % images.size()];
+    fs::copy_file(image, root + "/" + stem + fs::path(image).extension().string());
+    write_file(root + "/" + stem + ".txt", "caption " + std::to_string(i));
+    write_file(root + "/" + stem + ".json", "{\"i\": " + std::to_string(i) + "}");
+  }
+  return root;
+}
+
+TEST(InferenceOutputsTest, NumpyAndDuckDbReadTheOutputs) {
+  TempDir dir;
+  const std::string root = make_folder(dir, 9);
+  const std::string out = dir.file("out");
+  auto r = run_clip_retrieval("inference " + root + " " + out + " --clip_model " +
+                              make_tiny_model_folder(dir) +
+                              " --enable_metadata True --output_partition_count 2 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  if (run_command("/usr/bin/python3 -c 'import numpy'").exit_code != 0) {
+    GTEST_SKIP() << "python3-numpy not installed (scripts/setup.sh installs it)";
+  }
+  auto np = run_command(
+      "/usr/bin/python3 -c \"import numpy as np; "
+      "a = np.load('" +
+      out +
+      "/img_emb/img_emb_0.npy'); "
+      "t = np.load('" +
+      out +
+      "/text_emb/text_emb_1.npy'); "
+      "n = np.linalg.norm(a.astype(np.float32), axis=1); "
+      "print(a.dtype, a.shape, t.shape, bool(np.all(np.abs(n - 1) < 2e-3)))\"");
+  ASSERT_EQ(np.exit_code, 0) << np.err;
+  EXPECT_EQ(np.out, "float16 (5, 16) (4, 16) True\n");
+
+  const std::string duckdb_dir = std::string(CLIPRET_SOURCE_DIR) + "/tests/parquet/duckdb";
+  if (!fs::exists(duckdb_dir + "/node_modules/@duckdb/node-api")) {
+    GTEST_SKIP() << "DuckDB (npm @duckdb/node-api) not installed: run scripts/setup.sh";
+  }
+  const std::string json = dir.file("rows.json");
+  auto duck = run_command("cd " + duckdb_dir + " && node duckdb_check.mjs json \"SELECT " +
+                          "image_path, caption, i FROM read_parquet('" + out +
+                          "/metadata/metadata_1.parquet')\" " + json);
+  ASSERT_EQ(duck.exit_code, 0) << duck.err;
+  const std::string rows = read_file(json);
+  EXPECT_NE(rows.find("\"caption\":\"caption 1\",\"i\":1}"), std::string::npos) << rows;
+  EXPECT_NE(rows.find("\"caption\":\"caption 7\",\"i\":7}"), std::string::npos) << rows;
+  EXPECT_NE(rows.find(root + "/0003."), std::string::npos) << rows;
+}
+
+TEST(InferenceOutputsTest, KilledThenResumedEqualsUninterrupted) {
+  TempDir dir;
+  const std::string root = make_folder(dir, 60);
+  const std::string command = std::string("'") + CLIPRET_BINARY + "' inference " + root +
+                              " --clip_model " + make_tiny_model_folder(dir) +
+                              " --output_partition_count 12 --batch_size 2 " +
+                              "--num_prepro_workers 1 --quiet --output_folder ";
+  ASSERT_EQ(run_command(command + dir.file("whole")).exit_code, 0);
+
+  // Start a run, kill it with SIGKILL once its first partition is complete.
+  const std::string killed = dir.file("killed");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + command + killed + " 2>/dev/null").c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(killed + "/stats/0.json") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(fs::exists(killed + "/stats/0.json"));
+  const bool interrupted = !fs::exists(killed + "/stats/11.json");
+
+  auto resumed = run_command(command + killed + " --verbose");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  if (interrupted) {
+    EXPECT_NE(resumed.err.find("already complete"), std::string::npos) << resumed.err;
+  }
+  for (int p = 0; p < 12; ++p) {
+    const std::string n = (p < 10 ? "0" : "") + std::to_string(p);
+    for (const std::string& file :
+         {"img_emb/img_emb_" + n + ".npy", "text_emb/text_emb_" + n + ".npy",
+          "metadata/metadata_" + n + ".parquet"}) {
+      EXPECT_EQ(read_file(dir.file("whole/" + file)), read_file(killed + "/" + file)) << file;
+    }
+  }
+  // Nothing half-written is left behind.
+  for (const auto& entry : fs::recursive_directory_iterator(killed)) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(name.find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace clipret::testing

@@ -47,6 +47,9 @@ for dir in tests/parquet/duckdb; do
   fi
 done
 
+# ccache keyed on paths relative to the checkout, so clones in other folders share the cache.
+export CCACHE_BASEDIR="$root"
+
 build_dir=${CLIPRET_BUILD_DIR:-build}
 jobs=${CLIPRET_JOBS:-$(nproc)}
 echo "== setup: configuring $build_dir"

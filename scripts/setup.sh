@@ -17,7 +17,7 @@ packages=(
   libopenblas-dev libjpeg62-turbo-dev libturbojpeg0-dev libpng-dev libwebp-dev libgif-dev libutf8proc-dev
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy nodejs npm openmpi-bin libopenmpi-dev
+  python3 python3-numpy openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev
 )
 
@@ -30,6 +30,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# Node.js may come from elsewhere than Debian (e.g. NodeSource, whose nodejs bundles npm and
+# conflicts with Debian's npm package): only the commands matter.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== setup: installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update -qq

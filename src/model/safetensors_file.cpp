@@ -267,7 +267,7 @@ std::vector<float> SafetensorsFile::read_f32(const std::string& name) const {
   std::vector<float> out(count);
   switch (info->dtype) {
     case SafetensorsDtype::kF32:
-      std::memcpy(out.data(), src, count * sizeof(float));
+      if (count > 0) std::memcpy(out.data(), src, count * sizeof(float));  // empty: data() null
       break;
     case SafetensorsDtype::kF16:
       for (size_t i = 0; i < count; ++i) {

@@ -3,9 +3,13 @@
 //   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCLIPRET_BUILD_BENCH=ON
 //   cmake --build build-bench --target clip_model_bench && build-bench/bench/clip_model_bench
 //
-// ViT-B/32 sizes with random weights (the arithmetic does not depend on the values), batch 32,
-// 2 OpenBLAS threads; the clip_tiny_hf fixture; and, as the peer, the same model with every
-// gemm replaced by a plain loop (NaiveGemmBackend), to show what the BLAS path is worth.
+// ViT-B/32 sizes with random weights (the arithmetic does not depend on the values), batch 1,
+// 32 and 64, 2 OpenBLAS threads; the clip_tiny_hf fixture; and, as the peer, the same model with
+// every gemm replaced by a plain loop (NaiveGemmBackend), to show what the BLAS path is worth.
+// The GFLOP/s counter counts the towers' multiply-adds (tower_flops below); compare it with
+// bench/sgemm_peak_bench.cpp. VitB32TextQuery is the latency of one search query (batch 1);
+// VitB32ImageAndText the model-only peer of the end-to-end run (bench/inference_e2e.sh).
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <vector>
@@ -17,16 +21,53 @@
 namespace {
 
 using clipret::model::Backend;
+using clipret::model::ClipConfig;
 using clipret::model::ClipModel;
 using clipret::model::ClipModelOptions;
 using clipret::model::CpuBackend;
+using clipret::model::TransformerConfig;
 using clipret::model::Transpose;
 
 constexpr int kThreads = 2;
 constexpr size_t kBatch = 32;
+constexpr size_t kMaxBatch = 64;
 constexpr uint64_t kSeed = 1;
 constexpr int32_t kStartToken = 49406;
 constexpr int32_t kEndToken = 49407;
+
+// Floating-point operations (2 per multiply-add) of one item through a transformer stack of
+// `seq` tokens: the qkv, out, fc1 and fc2 gemms, and attention's Q K^T and P V (computed over
+// all seq x seq pairs, the causal mask included, as CpuBackend::attention does).
+double transformer_flops(const TransformerConfig& t, double seq) {
+  const double w = static_cast<double>(t.width);
+  const double mlp = static_cast<double>(t.mlp_width);
+  const double gemms = 2.0 * seq * (3 * w * w + w * w + 2 * w * mlp);
+  const double attention = 2.0 * 2.0 * seq * seq * w;
+  return static_cast<double>(t.layers) * (gemms + attention);
+}
+
+// One image: patch embedding, the stack over class + patch tokens, the projection.
+double image_flops(const ClipConfig& c) {
+  const double patches = static_cast<double>(c.vision.grid() * c.vision.grid());
+  const double width = static_cast<double>(c.vision.transformer.width);
+  const double patch_values =
+      static_cast<double>(c.vision.channels * c.vision.patch_size * c.vision.patch_size);
+  return 2.0 * patches * width * patch_values +
+         transformer_flops(c.vision.transformer, static_cast<double>(c.vision.tokens())) +
+         2.0 * width * static_cast<double>(c.embed_dim);
+}
+
+// One text run over `seq` positions (the batch's longest up to its end token when truncating).
+double text_flops(const ClipConfig& c, double seq) {
+  return transformer_flops(c.text.transformer, seq) +
+         2.0 * static_cast<double>(c.text.transformer.width * c.embed_dim);
+}
+
+void set_gflops(benchmark::State& state, double flops_per_iteration) {
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops_per_iteration * static_cast<double>(state.iterations()) / 1e9,
+                         benchmark::Counter::kIsRate);
+}
 
 // The CPU backend with its gemm replaced by a cache-friendly (i, p, j) triple loop.
 class NaiveGemmBackend : public CpuBackend {
@@ -55,7 +96,7 @@ ClipModel& vit_b32(bool truncate_text) {
   std::unique_ptr<ClipModel>& model = models[truncate_text ? 1 : 0];
   if (!model) {
     const ClipModelOptions options{
-        .threads = kThreads, .max_batch = kBatch, .truncate_text = truncate_text};
+        .threads = kThreads, .max_batch = kMaxBatch, .truncate_text = truncate_text};
     model = std::make_unique<ClipModel>(
         ClipModel::with_random_weights(clipret::model::vit_b32_config(), kSeed, options));
   }
@@ -113,9 +154,10 @@ void run_images(benchmark::State& state, ClipModel& model, size_t n) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
   state.SetLabel("images/s = items_per_second");
+  set_gflops(state, static_cast<double>(n) * image_flops(model.config()));
 }
 
-void run_texts(benchmark::State& state, ClipModel& model, size_t n, size_t tokens) {
+void run_texts(benchmark::State& state, ClipModel& model, size_t n, size_t tokens, bool truncated) {
   const std::vector<int32_t> ids = random_ids(model, n, tokens);
   std::vector<float> out(n * model.embed_dim());
   for (auto _ : state) {
@@ -124,6 +166,8 @@ void run_texts(benchmark::State& state, ClipModel& model, size_t n, size_t token
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
   state.SetLabel("texts/s = items_per_second");
+  const double seq = model.config().text.context_length;
+  set_gflops(state, static_cast<double>(n) * text_flops(model.config(), truncated ? tokens : seq));
 }
 
 void BM_VitB32Image(benchmark::State& state) {
@@ -132,25 +176,79 @@ void BM_VitB32Image(benchmark::State& state) {
 void BM_VitB32ImageNaiveGemm(benchmark::State& state) {
   run_images(state, vit_b32_naive(), static_cast<size_t>(state.range(0)));
 }
-// range(0): tokens per text including start and end; range(1): truncation on/off.
+// range(0): tokens per text including start and end; range(1): truncation on/off; range(2):
+// batch.
 void BM_VitB32Text(benchmark::State& state) {
-  run_texts(state, vit_b32(state.range(1) != 0), kBatch, static_cast<size_t>(state.range(0)));
+  const bool truncated = state.range(1) != 0;
+  run_texts(state, vit_b32(truncated), static_cast<size_t>(state.range(2)),
+            static_cast<size_t>(state.range(0)), truncated);
+}
+// One query of 12 ids (start, 10 word pieces, end), batch 1, on range(0) OpenBLAS threads.
+void BM_VitB32TextQuery(benchmark::State& state) {
+  ClipModel& model = vit_b32(true);
+  clipret::model::set_blas_threads(static_cast<int>(state.range(0)));
+  run_texts(state, model, 1, 12, true);
+  clipret::model::set_blas_threads(kThreads);
+}
+// range(0) images and range(0) captions of 12 ids per iteration: samples/s without I/O. Forward
+// passes of at most ClipModelOptions{}.max_batch (32), as the inference CLI runs them.
+void BM_VitB32ImageAndText(benchmark::State& state) {
+  ClipModel& model = vit_b32(true);
+  const size_t n = static_cast<size_t>(state.range(0));
+  const size_t pass = std::min(n, ClipModelOptions{}.max_batch);
+  const std::vector<float> pixels = random_pixels(model, n);
+  const std::vector<int32_t> ids = random_ids(model, n, 12);
+  const size_t image_values = pixels.size() / n;
+  const size_t context = ids.size() / n;
+  std::vector<float> out(n * model.embed_dim());
+  for (auto _ : state) {
+    for (size_t begin = 0; begin < n; begin += pass) {
+      const size_t count = std::min(pass, n - begin);
+      model.encode_image(pixels.data() + begin * image_values, count, out.data());
+      model.encode_text(ids.data() + begin * context, count, out.data());
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  state.SetLabel("samples/s = items_per_second");
+  set_gflops(state, static_cast<double>(n) *
+                        (image_flops(model.config()) + text_flops(model.config(), 12)));
 }
 void BM_VitB32TextNaiveGemm(benchmark::State& state) {
-  run_texts(state, vit_b32_naive(), kBatch, static_cast<size_t>(state.range(0)));
+  run_texts(state, vit_b32_naive(), kBatch, static_cast<size_t>(state.range(0)), true);
 }
 void BM_TinyImage(benchmark::State& state) {
   run_images(state, tiny(), kBatch);
 }
 void BM_TinyText(benchmark::State& state) {
-  run_texts(state, tiny(), kBatch, 12);
+  run_texts(state, tiny(), kBatch, 12, true);
 }
 
-BENCHMARK(BM_VitB32Image)->Arg(kBatch)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_VitB32Image)
+    ->ArgName("batch")
+    ->Arg(1)
+    ->Arg(32)
+    ->Arg(64)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_VitB32Text)
-    ->Args({12, 1})
-    ->Args({12, 0})
-    ->Args({77, 1})
+    ->ArgNames({"ids", "truncate", "batch"})
+    ->Args({12, 1, 32})
+    ->Args({12, 1, 64})
+    ->Args({12, 0, 32})
+    ->Args({77, 1, 32})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_VitB32TextQuery)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_VitB32ImageAndText)
+    ->ArgName("batch")
+    ->Arg(32)
+    ->Arg(64)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_TinyImage)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -6,8 +6,15 @@
 // Inputs are fixture images (../shared/fixtures/preprocess), read into memory once: the numbers
 // cover decoding and preprocessing, not file I/O. Full = decode + resize + crop + RGB + normalise
 // to 3x224x224 float32 (what an inference worker does per sample).
+//
+// With CLIPRET_BENCH_IMAGE_DIR set, DecodeAndPreprocessFolder also runs full preprocessing over
+// every file of that folder (read into memory first), one thread: bench/preprocess_vs_pillow.sh
+// runs it next to Pillow + torchvision on the same files.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -23,9 +30,13 @@ using clipret::image::decode_image;
 using clipret::image::DecodedImage;
 using clipret::image::PreprocessConfig;
 
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(CLIPRET_PREPROCESS_FIXTURES) + "/" + name, std::ios::binary);
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string read_fixture(const std::string& name) {
+  return read_file(std::string(CLIPRET_PREPROCESS_FIXTURES) + "/" + name);
 }
 
 const uint8_t* bytes_of(const std::string& s) {
@@ -68,6 +79,39 @@ void BM_DecodeAndPreprocess(benchmark::State& state, const char* file) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+// Every file of `folder` (sorted), in memory; one iteration preprocesses all of them.
+void BM_DecodeAndPreprocessFolder(benchmark::State& state, const std::string& folder) {
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.is_regular_file()) paths.push_back(entry.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> files;
+  for (const std::string& path : paths) files.push_back(read_file(path));
+  const PreprocessConfig config;
+  std::vector<float> out(3 * config.size * config.size);
+  for (auto _ : state) {
+    for (const std::string& bytes : files) {
+      const auto error =
+          clipret::image::preprocess_clip(bytes_of(bytes), bytes.size(), config, out.data());
+      if (error) state.SkipWithError(error->c_str());
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * files.size()));
+  state.SetLabel(std::to_string(files.size()) + " files");
+}
+
+[[maybe_unused]] const bool kFolderRegistered = [] {
+  const char* folder = std::getenv("CLIPRET_BENCH_IMAGE_DIR");
+  if (folder != nullptr && *folder != '\0') {
+    benchmark::RegisterBenchmark("BM_DecodeAndPreprocessFolder", BM_DecodeAndPreprocessFolder,
+                                 std::string(folder))
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
 
 BENCHMARK_CAPTURE(BM_Decode, jpeg_640x480, "rgb_640x480.jpg")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PreprocessOnly, jpeg_640x480, "rgb_640x480.jpg")

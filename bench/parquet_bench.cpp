@@ -5,7 +5,6 @@
 //   build/bench/parquet_bench            (DuckDB side needs `npm install` in tests/parquet/duckdb)
 #include <benchmark/benchmark.h>
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,6 +15,7 @@
 
 #include "bench_main.h"
 #include "core/error.h"
+#include "core/process_memory.h"
 #include "parquet/parquet_reader.h"
 #include "parquet/parquet_writer.h"
 
@@ -142,12 +142,12 @@ BENCHMARK(BM_DuckDb)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations
 int main(int argc, char** argv) {
   // glibc returns blocks over 32 MiB to the OS on free, so every read of a 1M-row table pays
   // its page faults again; DuckDB's allocator keeps memory between runs. With
-  // CLIPRET_BENCH_RETAIN_MEMORY=1 this process keeps freed memory too (bench-only setting).
+  // CLIPRET_BENCH_RETAIN_MEMORY=1 this process keeps freed memory too, as the clip-retrieval
+  // binary does (core/process_memory.h, called by cli/main.cpp).
   const char* retain = std::getenv("CLIPRET_BENCH_RETAIN_MEMORY");
   const bool retain_memory = retain != nullptr && std::string(retain) == "1";
   if (retain_memory) {
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    clipret::core::keep_freed_memory_for_reuse();
   }
   benchmark::AddCustomContext("retain_memory", retain_memory ? "yes" : "no");
   return clipret::bench::run_benchmarks(argc, argv);

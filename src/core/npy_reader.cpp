@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/file_open.h"
 #include "core/float16.h"
 
 namespace clipret::core {
@@ -45,21 +46,13 @@ NpyReader& NpyReader::operator=(NpyReader&& other) noexcept = default;
 NpyReader::~NpyReader() = default;
 
 NpyReader NpyReader::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    CLIPRET_CHECK(err != ENOENT, NotFound, "%s: no such file", path.c_str());
-    CLIPRET_THROW(Io, "%s: cannot open: %s", path.c_str(), std::strerror(err));
-  }
+  uint64_t file_size = 0;
+  const int fd = open_for_reading(path, &file_size);
   FdCloser closer{fd};
-  struct stat st {};
-  CLIPRET_CHECK(::fstat(fd, &st) == 0, Io, "%s: cannot stat: %s", path.c_str(),
-                std::strerror(errno));
-  CLIPRET_CHECK(S_ISREG(st.st_mode), Io, "%s: not a regular file", path.c_str());
 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  impl->mapped_bytes = static_cast<size_t>(st.st_size);
+  impl->mapped_bytes = static_cast<size_t>(file_size);
   if (impl->mapped_bytes > 0) {
     void* base = ::mmap(nullptr, impl->mapped_bytes, PROT_READ, MAP_PRIVATE, fd, 0);
     CLIPRET_CHECK(base != MAP_FAILED, Io, "%s: cannot mmap %zu bytes: %s", path.c_str(),

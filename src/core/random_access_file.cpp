@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/file_open.h"
 
 namespace clipret::core {
 namespace {
@@ -66,18 +67,9 @@ class MemoryFile final : public RandomAccessFile {
 }  // namespace
 
 std::unique_ptr<RandomAccessFile> open_random_access_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    CLIPRET_CHECK(err != ENOENT, NotFound, "%s: no such file", path.c_str());
-    CLIPRET_THROW(Io, "%s: cannot open: %s", path.c_str(), std::strerror(err));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    CLIPRET_THROW(Io, "%s: not a regular file", path.c_str());
-  }
-  return std::make_unique<PosixFile>(path, fd, static_cast<uint64_t>(st.st_size));
+  uint64_t size = 0;
+  const int fd = open_for_reading(path, &size);
+  return std::make_unique<PosixFile>(path, fd, size);
 }
 
 std::unique_ptr<RandomAccessFile> open_memory_file(std::string name, std::string bytes) {

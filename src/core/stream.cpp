@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/file_open.h"
 #include "core/pipe_stream.h"
 
 namespace clipret::core {
@@ -56,17 +57,8 @@ class MemoryInputStream final : public InputStream {
 };
 
 std::unique_ptr<InputStream> open_file_stream(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    CLIPRET_CHECK(err != ENOENT, NotFound, "%s: no such file", path.c_str());
-    CLIPRET_THROW(Io, "%s: cannot open: %s", path.c_str(), std::strerror(err));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    CLIPRET_THROW(Io, "%s: cannot read: is a directory", path.c_str());
-  }
+  uint64_t size = 0;  // a stream may be a FIFO or a device: any non-directory will do
+  const int fd = open_for_reading(path, &size, /*regular_only=*/false);
   return std::make_unique<FileInputStream>(path, fd);
 }
 

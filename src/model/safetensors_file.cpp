@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/file_open.h"
 #include "core/float16.h"
 
 namespace clipret::model {
@@ -170,17 +171,9 @@ SafetensorsFile::~SafetensorsFile() = default;
 
 SafetensorsFile SafetensorsFile::open(const std::string& path) {
   const char* p = path.c_str();
-  const int fd = ::open(p, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    CLIPRET_CHECK(err != ENOENT, NotFound, "%s: no such file", p);
-    CLIPRET_THROW(Io, "%s: cannot open: %s", p, std::strerror(err));
-  }
+  uint64_t file_size = 0;
+  const int fd = core::open_for_reading(path, &file_size);
   FdCloser closer{fd};
-  struct stat st {};
-  CLIPRET_CHECK(::fstat(fd, &st) == 0, Io, "%s: cannot stat: %s", p, std::strerror(errno));
-  CLIPRET_CHECK(S_ISREG(st.st_mode), Io, "%s: not a regular file", p);
-  const uint64_t file_size = static_cast<uint64_t>(st.st_size);
   CLIPRET_CHECK(file_size >= kLengthPrefixBytes, Corrupt,
                 "%s: %llu bytes is too short for a safetensors file", p,
                 static_cast<unsigned long long>(file_size));

@@ -91,12 +91,12 @@ InferenceSummary run_inference(const InferenceOptions& options,
   InferenceSummary summary;
   summary.partitions = plan.partition_count;
 
-  std::vector<int64_t> todo;
+  std::vector<int64_t> pending;
   for (int64_t p : tasks_for(options, plan, rank)) {
     if (read_stats_file(options.output_folder, p)) {
       ++summary.partitions_resumed;
     } else {
-      todo.push_back(p);
+      pending.push_back(p);
     }
   }
   if (summary.partitions_resumed > 0) {
@@ -105,7 +105,7 @@ InferenceSummary run_inference(const InferenceOptions& options,
                      options.output_folder.c_str());
   }
 
-  if (!todo.empty()) {
+  if (!pending.empty()) {
     hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, environment.model);
     const SourceParts parts{plan.enable_image, plan.enable_text, plan.enable_metadata};
     const SamplePreparer preparer(parts, &clip.tokenizer, clip.preprocess);
@@ -114,7 +114,7 @@ InferenceSummary run_inference(const InferenceOptions& options,
     const auto P = static_cast<size_t>(plan.partition_count);
 
     uint64_t expected = 0;
-    for (int64_t p : todo) {
+    for (int64_t p : pending) {
       expected += plan.webdataset
                       ? data::partition_indices(plan.shards.size(), p, P).size() *
                             static_cast<uint64_t>(options.wds_number_file_per_input_file)
@@ -124,7 +124,7 @@ InferenceSummary run_inference(const InferenceOptions& options,
                                 .unit = "samples",
                                 .total = plan.webdataset ? 0 : expected,
                                 .enabled = environment.show_progress});
-    for (int64_t p : todo) {
+    for (int64_t p : pending) {
       size_t broken_shards = 0;
       std::unique_ptr<SampleSource> source;
       if (plan.webdataset) {

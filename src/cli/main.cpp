@@ -36,7 +36,8 @@ int exit_code(clipret::ErrorKind kind) {
 void print_usage() {
   std::printf(
       "Usage: clip-retrieval <command> [options]\n\n"
-      "Compute CLIP embeddings, build faiss indices and serve semantic search.\n\n"
+      "Compute CLIP embeddings of images and captions (the index and search commands of the\n"
+      "original are not in this version yet).\n\n"
       "Commands:\n");
   for (const auto& command : clipret::cli::commands()) {
     std::printf("  %-12s %s\n", command.name, command.summary);

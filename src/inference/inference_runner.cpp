@@ -42,9 +42,14 @@ std::vector<int64_t> tasks_for(const InferenceOptions& options, const InferenceP
   return all;
 }
 
-// Rank 0 of a distributed run waits for every partition's stats file and sums them.
-PartitionStats wait_for_all_partitions(const std::string& output_folder, int64_t partitions) {
+// Rank 0 of a distributed run waits for every partition's stats file and sums them; a failure
+// marker of another rank written since `run_start` ends the wait with that rank's error.
+PartitionStats wait_for_all_partitions(const std::string& output_folder, int64_t partitions,
+                                       double run_start) {
   while (true) {
+    if (auto failure = find_rank_failure(output_folder, run_start)) {
+      CLIPRET_THROW(Io, "another rank failed, so the job cannot complete: %s", failure->c_str());
+    }
     PartitionStats totals;
     int64_t finished = 0;
     for (int64_t p = 0; p < partitions; ++p) {
@@ -62,6 +67,11 @@ PartitionStats wait_for_all_partitions(const std::string& output_folder, int64_t
 }
 
 }  // namespace
+
+// Loads the model and computes `pending` (this rank's partitions not yet complete).
+static void run_pending_partitions(const InferenceOptions& options, const InferencePlan& plan,
+                                   const InferenceEnvironment& environment,
+                                   const std::vector<int64_t>& pending, InferenceSummary& summary);
 
 RankContext rank_from_environment() {
   RankContext context;
@@ -105,6 +115,30 @@ InferenceSummary run_inference(const InferenceOptions& options,
                      options.output_folder.c_str());
   }
 
+  const bool distributed = options.distribution_strategy == "mpi" && rank.world_size > 1;
+  const double run_start =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() -
+      1.0;  // file times have coarser resolution than the clock
+  if (distributed) clear_rank_failure(options.output_folder, rank.rank);
+  try {
+    run_pending_partitions(options, plan, environment, pending, summary);
+  } catch (const std::exception& e) {
+    if (distributed) write_rank_failure(options.output_folder, rank.rank, e.what());
+    throw;
+  }
+
+  if (distributed) {
+    if (rank.rank != 0) return summary;
+    summary.totals =
+        wait_for_all_partitions(options.output_folder, plan.partition_count, run_start);
+  }
+  log_summary(summary.totals, summary.partitions_run, summary.partitions_resumed);
+  return summary;
+}
+
+static void run_pending_partitions(const InferenceOptions& options, const InferencePlan& plan,
+                                   const InferenceEnvironment& environment,
+                                   const std::vector<int64_t>& pending, InferenceSummary& summary) {
   if (!pending.empty()) {
     hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, environment.model);
     const SourceParts parts{plan.enable_image, plan.enable_text, plan.enable_metadata};
@@ -151,13 +185,6 @@ InferenceSummary run_inference(const InferenceOptions& options,
     }
     progress.finish();
   }
-
-  if (options.distribution_strategy == "mpi" && rank.world_size > 1) {
-    if (rank.rank != 0) return summary;
-    summary.totals = wait_for_all_partitions(options.output_folder, plan.partition_count);
-  }
-  log_summary(summary.totals, summary.partitions_run, summary.partitions_resumed);
-  return summary;
 }
 
 }  // namespace clipret::inference

@@ -1,5 +1,6 @@
 #include "inference/stats_file.h"
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -67,6 +68,49 @@ std::optional<PartitionStats> read_stats_file(const std::string& output_folder, 
     return std::nullopt;  // a damaged stats file: the partition is redone
   }
   return stats;
+}
+
+namespace {
+
+constexpr const char kFailurePrefix[] = "failed_rank_";
+
+std::string failure_path(const std::string& output_folder, int64_t rank) {
+  return (fs::path(output_folder) / "stats" / (kFailurePrefix + std::to_string(rank) + ".txt"))
+      .string();
+}
+
+}  // namespace
+
+void write_rank_failure(const std::string& output_folder, int64_t rank, const std::string& error) {
+  std::error_code ec;
+  fs::create_directories(fs::path(output_folder) / "stats", ec);
+  std::ofstream(failure_path(output_folder, rank)) << error << "\n";
+}
+
+void clear_rank_failure(const std::string& output_folder, int64_t rank) {
+  std::error_code ec;
+  fs::remove(failure_path(output_folder, rank), ec);
+}
+
+std::optional<std::string> find_rank_failure(const std::string& output_folder, double since) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::path(output_folder) / "stats", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kFailurePrefix, 0) != 0) continue;
+    const auto written = fs::last_write_time(entry.path(), ec);
+    if (ec) continue;
+    const double written_unix =
+        std::chrono::duration<double>(std::chrono::file_clock::to_sys(written).time_since_epoch())
+            .count();
+    if (written_unix < since) continue;  // left by an earlier run
+    std::ifstream in(entry.path());
+    std::string error;
+    std::getline(in, error);
+    const std::string rank =
+        name.substr(sizeof(kFailurePrefix) - 1, name.size() - 4 - (sizeof(kFailurePrefix) - 1));
+    return "rank " + rank + ": " + error;
+  }
+  return std::nullopt;
 }
 
 }  // namespace clipret::inference

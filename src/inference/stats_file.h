@@ -22,4 +22,12 @@ void write_stats_file(const std::string& output_folder, int64_t partition,
 // that does not parse, which is then redone).
 std::optional<PartitionStats> read_stats_file(const std::string& output_folder, int64_t partition);
 
+// A rank of a distributed run that failed leaves stats/failed_rank_<r>.txt with its error, so
+// rank 0, waiting for every partition, stops with that error instead of waiting forever.
+void write_rank_failure(const std::string& output_folder, int64_t rank, const std::string& error);
+// Removes this rank's marker of an earlier run.
+void clear_rank_failure(const std::string& output_folder, int64_t rank);
+// "rank R: error" of the first failure marker written at or after `since` (unix seconds).
+std::optional<std::string> find_rank_failure(const std::string& output_folder, double since);
+
 }  // namespace clipret::inference

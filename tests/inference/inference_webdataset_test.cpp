@@ -170,5 +170,26 @@ TEST_F(InferenceWebdatasetTest, TwoRanksEqualOneProcess) {
   }
 }
 
+TEST_F(InferenceWebdatasetTest, AFailingRankStopsRankZeroWithItsError) {
+  const std::string shards = make_shards();
+  const std::string out = dir_.file("failing");
+  // Rank 1 owns partition 2 (3 partitions over 2 ranks); a non-empty directory where its
+  // img_emb file must go makes its rename fail.
+  fs::create_directories(out + "/img_emb/img_emb_2.npy/blocker");
+  const std::string ranked =
+      std::string("'") + CLIPRET_BINARY + "' inference --input_dataset '" + shards +
+      "/{00000..00002}.tar' --input_format webdataset " + "--clip_model " + model_folder_ +
+      " --output_partition_count 3 --quiet --distribution_strategy mpi " + "--output_folder " + out;
+  auto pair = testing::run_command("OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=1 timeout 60 " +
+                                   ranked + " 2>/dev/null & " +
+                                   "OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=0 timeout 60 " +
+                                   ranked + "; r0=$?; wait; " + "exit $r0");
+  EXPECT_NE(pair.exit_code, 0);
+  EXPECT_NE(pair.exit_code, 124) << "rank 0 waited until the timeout";
+  EXPECT_NE(pair.err.find("another rank failed"), std::string::npos) << pair.err;
+  EXPECT_NE(pair.err.find("rank 1: "), std::string::npos) << pair.err;
+  EXPECT_NE(pair.err.find("img_emb_2.npy"), std::string::npos) << pair.err;
+}
+
 }  // namespace
 }  // namespace clipret::inference

@@ -9,33 +9,14 @@ namespace {
 
 using Reader = ThriftCompactReader;
 
-void expect_type(Reader& r, ThriftType actual, ThriftType expected, const char* field) {
-  if (actual != expected) r.fail(field);
-}
-
 bool is_bool(ThriftType t) {
   return t == ThriftType::kTrue || t == ThriftType::kFalse;
-}
-
-int32_t i32_field(Reader& r, ThriftType t, const char* field) {
-  expect_type(r, t, ThriftType::kI32, field);
-  return r.read_i32();
-}
-
-int64_t i64_field(Reader& r, ThriftType t, const char* field) {
-  expect_type(r, t, ThriftType::kI64, field);
-  return r.read_i64();
-}
-
-std::string string_field(Reader& r, ThriftType t, const char* field) {
-  expect_type(r, t, ThriftType::kBinary, field);
-  return r.read_string();
 }
 
 // Calls `element(r)` for each element of a list field whose elements have type `expected`.
 template <typename F>
 void read_list(Reader& r, ThriftType t, ThriftType expected, const char* field, F element) {
-  expect_type(r, t, ThriftType::kList, field);
+  r.expect_type(t, ThriftType::kList, field);
   ThriftType element_type;
   uint32_t n;
   r.read_list_header(&element_type, &n);
@@ -106,9 +87,9 @@ void read_logical_type(Reader& r, SchemaElement* element) {
         ThriftType sub_t;
         while (r.read_field(&sub_id, &sub_t)) {
           if (sub_id == 1) {
-            logical.scale = i32_field(r, sub_t, "DecimalType.scale");
+            logical.scale = r.read_i32_field(sub_t, "DecimalType.scale");
           } else if (sub_id == 2) {
-            logical.precision = i32_field(r, sub_t, "DecimalType.precision");
+            logical.precision = r.read_i32_field(sub_t, "DecimalType.precision");
           } else {
             r.skip(sub_t);
           }
@@ -175,31 +156,31 @@ SchemaElement read_schema_element(Reader& r) {
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        e.type = i32_field(r, t, "SchemaElement.type");
+        e.type = r.read_i32_field(t, "SchemaElement.type");
         break;
       case 2:
-        e.type_length = i32_field(r, t, "SchemaElement.type_length");
+        e.type_length = r.read_i32_field(t, "SchemaElement.type_length");
         break;
       case 3:
-        e.repetition = i32_field(r, t, "SchemaElement.repetition_type");
+        e.repetition = r.read_i32_field(t, "SchemaElement.repetition_type");
         break;
       case 4:
-        e.name = string_field(r, t, "SchemaElement.name");
+        e.name = r.read_string_field(t, "SchemaElement.name");
         break;
       case 5:
-        e.num_children = i32_field(r, t, "SchemaElement.num_children");
+        e.num_children = r.read_i32_field(t, "SchemaElement.num_children");
         break;
       case 6:
-        e.converted_type = i32_field(r, t, "SchemaElement.converted_type");
+        e.converted_type = r.read_i32_field(t, "SchemaElement.converted_type");
         break;
       case 7:
-        e.scale = i32_field(r, t, "SchemaElement.scale");
+        e.scale = r.read_i32_field(t, "SchemaElement.scale");
         break;
       case 8:
-        e.precision = i32_field(r, t, "SchemaElement.precision");
+        e.precision = r.read_i32_field(t, "SchemaElement.precision");
         break;
       case 10:
-        expect_type(r, t, ThriftType::kStruct, "SchemaElement.logicalType");
+        r.expect_type(t, ThriftType::kStruct, "SchemaElement.logicalType");
         read_logical_type(r, &e);
         break;
       default:
@@ -219,22 +200,22 @@ Statistics read_statistics(Reader& r) {
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        legacy_max = string_field(r, t, "Statistics.max");
+        legacy_max = r.read_string_field(t, "Statistics.max");
         break;
       case 2:
-        legacy_min = string_field(r, t, "Statistics.min");
+        legacy_min = r.read_string_field(t, "Statistics.min");
         break;
       case 3:
-        s.null_count = i64_field(r, t, "Statistics.null_count");
+        s.null_count = r.read_i64_field(t, "Statistics.null_count");
         break;
       case 4:
-        s.distinct_count = i64_field(r, t, "Statistics.distinct_count");
+        s.distinct_count = r.read_i64_field(t, "Statistics.distinct_count");
         break;
       case 5:
-        s.max_value = string_field(r, t, "Statistics.max_value");
+        s.max_value = r.read_string_field(t, "Statistics.max_value");
         break;
       case 6:
-        s.min_value = string_field(r, t, "Statistics.min_value");
+        s.min_value = r.read_string_field(t, "Statistics.min_value");
         break;
       default:
         r.skip(t);
@@ -257,7 +238,7 @@ ColumnMetaData read_column_meta_data(Reader& r) {
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        m.type = i32_field(r, t, "ColumnMetaData.type");
+        m.type = r.read_i32_field(t, "ColumnMetaData.type");
         break;
       case 2:
         read_list(r, t, ThriftType::kI32, "ColumnMetaData.encodings",
@@ -268,25 +249,25 @@ ColumnMetaData read_column_meta_data(Reader& r) {
                   [&](Reader& rr) { m.path_in_schema.push_back(rr.read_string()); });
         break;
       case 4:
-        m.codec = i32_field(r, t, "ColumnMetaData.codec");
+        m.codec = r.read_i32_field(t, "ColumnMetaData.codec");
         break;
       case 5:
-        m.num_values = i64_field(r, t, "ColumnMetaData.num_values");
+        m.num_values = r.read_i64_field(t, "ColumnMetaData.num_values");
         break;
       case 6:
-        m.total_uncompressed_size = i64_field(r, t, "ColumnMetaData.total_uncompressed_size");
+        m.total_uncompressed_size = r.read_i64_field(t, "ColumnMetaData.total_uncompressed_size");
         break;
       case 7:
-        m.total_compressed_size = i64_field(r, t, "ColumnMetaData.total_compressed_size");
+        m.total_compressed_size = r.read_i64_field(t, "ColumnMetaData.total_compressed_size");
         break;
       case 9:
-        m.data_page_offset = i64_field(r, t, "ColumnMetaData.data_page_offset");
+        m.data_page_offset = r.read_i64_field(t, "ColumnMetaData.data_page_offset");
         break;
       case 11:
-        m.dictionary_page_offset = i64_field(r, t, "ColumnMetaData.dictionary_page_offset");
+        m.dictionary_page_offset = r.read_i64_field(t, "ColumnMetaData.dictionary_page_offset");
         break;
       case 12:
-        expect_type(r, t, ThriftType::kStruct, "ColumnMetaData.statistics");
+        r.expect_type(t, ThriftType::kStruct, "ColumnMetaData.statistics");
         m.statistics = read_statistics(r);
         break;
       default:
@@ -305,13 +286,13 @@ ColumnChunk read_column_chunk(Reader& r) {
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        c.file_path = string_field(r, t, "ColumnChunk.file_path");
+        c.file_path = r.read_string_field(t, "ColumnChunk.file_path");
         break;
       case 2:
-        c.file_offset = i64_field(r, t, "ColumnChunk.file_offset");
+        c.file_offset = r.read_i64_field(t, "ColumnChunk.file_offset");
         break;
       case 3:
-        expect_type(r, t, ThriftType::kStruct, "ColumnChunk.meta_data");
+        r.expect_type(t, ThriftType::kStruct, "ColumnChunk.meta_data");
         c.meta_data = read_column_meta_data(r);
         break;
       default:
@@ -334,10 +315,10 @@ RowGroup read_row_group(Reader& r) {
                   [&](Reader& rr) { g.columns.push_back(read_column_chunk(rr)); });
         break;
       case 2:
-        g.total_byte_size = i64_field(r, t, "RowGroup.total_byte_size");
+        g.total_byte_size = r.read_i64_field(t, "RowGroup.total_byte_size");
         break;
       case 3:
-        g.num_rows = i64_field(r, t, "RowGroup.num_rows");
+        g.num_rows = r.read_i64_field(t, "RowGroup.num_rows");
         break;
       default:
         r.skip(t);
@@ -354,9 +335,9 @@ KeyValue read_key_value(Reader& r) {
   ThriftType t;
   while (r.read_field(&id, &t)) {
     if (id == 1) {
-      kv.key = string_field(r, t, "KeyValue.key");
+      kv.key = r.read_string_field(t, "KeyValue.key");
     } else if (id == 2) {
-      kv.value = string_field(r, t, "KeyValue.value");
+      kv.value = r.read_string_field(t, "KeyValue.value");
     } else {
       r.skip(t);
     }
@@ -376,14 +357,14 @@ FileMetaData parse_file_metadata(const uint8_t* data, size_t size, const std::st
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        m.version = i32_field(r, t, "FileMetaData.version");
+        m.version = r.read_i32_field(t, "FileMetaData.version");
         break;
       case 2:
         read_list(r, t, ThriftType::kStruct, "FileMetaData.schema",
                   [&](Reader& rr) { m.schema.push_back(read_schema_element(rr)); });
         break;
       case 3:
-        m.num_rows = i64_field(r, t, "FileMetaData.num_rows");
+        m.num_rows = r.read_i64_field(t, "FileMetaData.num_rows");
         break;
       case 4:
         read_list(r, t, ThriftType::kStruct, "FileMetaData.row_groups",
@@ -394,7 +375,7 @@ FileMetaData parse_file_metadata(const uint8_t* data, size_t size, const std::st
                   [&](Reader& rr) { m.key_value_metadata.push_back(read_key_value(rr)); });
         break;
       case 6:
-        m.created_by = string_field(r, t, "FileMetaData.created_by");
+        m.created_by = r.read_string_field(t, "FileMetaData.created_by");
         break;
       case 8:
         m.encrypted = true;

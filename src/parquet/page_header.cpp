@@ -7,11 +7,6 @@ namespace clipret::parquet {
 
 namespace {
 
-int32_t read_i32(ThriftCompactReader& r, ThriftType t, const char* field) {
-  if (t != ThriftType::kI32) r.fail(field);
-  return r.read_i32();
-}
-
 // Fields 1 (num_values) and 2 (encoding) are common to all three page header kinds.
 void read_data_header(ThriftCompactReader& r, PageHeader* h) {
   r.begin_struct();
@@ -20,16 +15,18 @@ void read_data_header(ThriftCompactReader& r, PageHeader* h) {
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        h->num_values = read_i32(r, t, "DataPageHeader.num_values");
+        h->num_values = r.read_i32_field(t, "DataPageHeader.num_values");
         break;
       case 2:
-        h->encoding = read_i32(r, t, "DataPageHeader.encoding");
+        h->encoding = r.read_i32_field(t, "DataPageHeader.encoding");
         break;
       case 3:
-        h->definition_level_encoding = read_i32(r, t, "DataPageHeader.definition_level_encoding");
+        h->definition_level_encoding =
+            r.read_i32_field(t, "DataPageHeader.definition_level_encoding");
         break;
       case 4:
-        h->repetition_level_encoding = read_i32(r, t, "DataPageHeader.repetition_level_encoding");
+        h->repetition_level_encoding =
+            r.read_i32_field(t, "DataPageHeader.repetition_level_encoding");
         break;
       default:
         r.skip(t);
@@ -44,9 +41,9 @@ void read_dictionary_header(ThriftCompactReader& r, PageHeader* h) {
   ThriftType t;
   while (r.read_field(&id, &t)) {
     if (id == 1) {
-      h->num_values = read_i32(r, t, "DictionaryPageHeader.num_values");
+      h->num_values = r.read_i32_field(t, "DictionaryPageHeader.num_values");
     } else if (id == 2) {
-      h->encoding = read_i32(r, t, "DictionaryPageHeader.encoding");
+      h->encoding = r.read_i32_field(t, "DictionaryPageHeader.encoding");
     } else {
       r.skip(t);
     }
@@ -61,24 +58,24 @@ void read_data_header_v2(ThriftCompactReader& r, PageHeader* h) {
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        h->num_values = read_i32(r, t, "DataPageHeaderV2.num_values");
+        h->num_values = r.read_i32_field(t, "DataPageHeaderV2.num_values");
         break;
       case 2:
-        h->num_nulls = read_i32(r, t, "DataPageHeaderV2.num_nulls");
+        h->num_nulls = r.read_i32_field(t, "DataPageHeaderV2.num_nulls");
         break;
       case 3:
-        h->num_rows = read_i32(r, t, "DataPageHeaderV2.num_rows");
+        h->num_rows = r.read_i32_field(t, "DataPageHeaderV2.num_rows");
         break;
       case 4:
-        h->encoding = read_i32(r, t, "DataPageHeaderV2.encoding");
+        h->encoding = r.read_i32_field(t, "DataPageHeaderV2.encoding");
         break;
       case 5:
         h->definition_levels_byte_length =
-            read_i32(r, t, "DataPageHeaderV2.definition_levels_byte_length");
+            r.read_i32_field(t, "DataPageHeaderV2.definition_levels_byte_length");
         break;
       case 6:
         h->repetition_levels_byte_length =
-            read_i32(r, t, "DataPageHeaderV2.repetition_levels_byte_length");
+            r.read_i32_field(t, "DataPageHeaderV2.repetition_levels_byte_length");
         break;
       case 7:
         if (t != ThriftType::kTrue && t != ThriftType::kFalse) r.fail("is_compressed");
@@ -101,13 +98,13 @@ PageHeader parse_page_header(ThriftCompactReader& r) {
   while (r.read_field(&id, &t)) {
     switch (id) {
       case 1:
-        h.type = read_i32(r, t, "PageHeader.type");
+        h.type = r.read_i32_field(t, "PageHeader.type");
         break;
       case 2:
-        h.uncompressed_page_size = read_i32(r, t, "PageHeader.uncompressed_page_size");
+        h.uncompressed_page_size = r.read_i32_field(t, "PageHeader.uncompressed_page_size");
         break;
       case 3:
-        h.compressed_page_size = read_i32(r, t, "PageHeader.compressed_page_size");
+        h.compressed_page_size = r.read_i32_field(t, "PageHeader.compressed_page_size");
         break;
       case 5:
         if (t != ThriftType::kStruct) r.fail("PageHeader.data_page_header");

@@ -57,6 +57,24 @@ class ThriftCompactReader {
   // Reads a list or set header. The size is checked against the remaining bytes.
   void read_list_header(ThriftType* element_type, uint32_t* size);
 
+  // A field's value after read_field() reported `type`: fails naming `field` unless the type is
+  // the expected one.
+  void expect_type(ThriftType type, ThriftType expected, const char* field) const {
+    if (type != expected) fail(field);
+  }
+  int32_t read_i32_field(ThriftType type, const char* field) {
+    expect_type(type, ThriftType::kI32, field);
+    return read_i32();
+  }
+  int64_t read_i64_field(ThriftType type, const char* field) {
+    expect_type(type, ThriftType::kI64, field);
+    return read_i64();
+  }
+  std::string read_string_field(ThriftType type, const char* field) {
+    expect_type(type, ThriftType::kBinary, field);
+    return read_string();
+  }
+
   // Skips a value of the given type (nested values up to a fixed depth).
   void skip(ThriftType type);
 

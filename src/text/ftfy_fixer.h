@@ -5,7 +5,7 @@
 //   unescape_html ("auto": skipped from the first line containing '<'), fix_c1_controls,
 //   fix_latin_ligatures, fix_character_width, uncurl_quotes, remove_terminal_escapes,
 //   remove_control_chars, NFC.
-// Not implemented (documented gap): fix_encoding, i.e. ftfy's heuristic mojibake repair
+// Left out (documented gap): fix_encoding, i.e. ftfy's heuristic mojibake repair
 // ("cafÃ©" -> "café") with restore_byte_a0, replace_lossy_sequences and decode_inconsistent_utf8.
 // Such text is tokenized as it is. fix_line_breaks and fix_surrogates are omitted because they
 // cannot change the tokens (line breaks are collapsed to one space; decoded UTF-8 holds no

@@ -9,6 +9,10 @@ const std::vector<Command>& commands() {
       {"encode",
        "embed a few texts or images (or tokenize / preprocess them) as .npy or JSON lines",
        run_encode_command},
+      {"index", "build faiss indices of the embeddings within a memory budget (autofaiss's job)",
+       run_index_command},
+      {"index_combiner", "merge IVF indices that share a trained quantizer, on disk",
+       run_index_combiner_command},
       {"parquet", "inspect Parquet files: cat (rows as JSON lines), schema", run_parquet_command},
   };
   return kCommands;

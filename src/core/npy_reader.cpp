@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -136,6 +137,19 @@ void NpyReader::read_rows_f32(uint64_t begin, uint64_t end, float* out) const {
   }
   CLIPRET_THROW(Unsupported, "%s: cannot read %s data as float32 rows", impl_->path.c_str(),
                 npy_dtype_name(dtype()));
+}
+
+void NpyReader::release_rows(uint64_t begin, uint64_t end) const {
+  if (impl_->base == nullptr || begin >= end) return;
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t first = impl_->header.data_offset + std::min(begin, rows()) * row_bytes();
+  const uint64_t last = impl_->header.data_offset + std::min(end, rows()) * row_bytes();
+  // Whole pages only: a page shared with rows outside the range stays.
+  const uint64_t from = (first + page - 1) / page * page;
+  const uint64_t to = std::min<uint64_t>(last, impl_->mapped_bytes) / page * page;
+  if (from >= to) return;
+  // Advice only: a failure leaves the pages resident, which is harmless.
+  ::madvise(const_cast<unsigned char*>(impl_->base) + from, to - from, MADV_DONTNEED);
 }
 
 }  // namespace clipret::core

@@ -50,6 +50,12 @@ class NpyReader {
   // Error(kInvalidInput) for a bad range and Error(kUnsupported) for integer dtypes.
   void read_rows_f32(uint64_t begin, uint64_t end, float* out) const;
 
+  // Tells the OS that rows [begin, end) will not be needed soon: their pages leave this
+  // process's resident set (they stay in the page cache and fault back in if read again). A
+  // pass over a file larger than RAM budgets calls it behind itself, so resident memory stays
+  // bounded by what it holds, not by what it has read.
+  void release_rows(uint64_t begin, uint64_t end) const;
+
  private:
   struct Impl;
   explicit NpyReader(std::unique_ptr<Impl> impl);

@@ -1,0 +1,130 @@
+// `clip-retrieval index` (spec §2 + autofaiss's build_index options) and `index_combiner`
+// (spec §4): option tables over IndexOptions, then one library call each.
+#include <omp.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/index_command.h"
+#include "cli/option_table.h"
+#include "core/error.h"
+#include "index/index_merge.h"
+#include "index/index_options.h"
+#include "index/index_runner.h"
+#include "inference/inference_runner.h"
+
+namespace clipret::cli {
+
+void add_index_options(OptionTable& t, index::IndexOptions& o) {
+  t.add_string("embeddings_folder", &o.embeddings_folder,
+               "inference output: img_emb/ and text_emb/ with .npy files, and metadata/",
+               /*required=*/true);
+  t.add_string("index_folder", &o.index_folder,
+               "receives image.index, image.json, text.index, text.json and metadata/",
+               /*required=*/true);
+  t.add_string("max_index_memory_usage", &o.max_index_memory_usage,
+               "largest index to build (4G, 16GB, 512MB, 1.5g): chooses the kind of index");
+  t.add_string("current_memory_available", &o.current_memory_available,
+               "memory the build may use; must be over max_index_memory_usage / 0.9");
+  t.add_bool("copy_metadata", &o.copy_metadata,
+             "copy <embeddings_folder>/metadata to <index_folder>/metadata");
+  t.add_string("image_subfolder", &o.image_subfolder, "subfolder of the image embeddings");
+  t.add_string("text_subfolder", &o.text_subfolder, "subfolder of the text embeddings");
+  t.add_optional_int("nb_cores", &o.nb_cores, "threads for faiss; None uses every core");
+  t.add_optional_string("index_key", &o.index_key,
+                        "faiss index_factory key to build (e.g. IVF1024,Flat); None chooses one "
+                        "within max_index_memory_usage");
+  t.add_optional_string("index_param", &o.index_param,
+                        "search parameters (e.g. nprobe=16,efSearch=32,ht=2048); None tunes "
+                        "them to max_index_query_time_ms");
+  t.add_float("max_index_query_time_ms", &o.max_index_query_time_ms,
+              "latency target of one query when tuning, in milliseconds");
+  t.add_int("min_nearest_neighbors_to_retrieve", &o.min_nearest_neighbors_to_retrieve,
+            "tuning keeps parameters that return at least this many results (over latency)");
+  t.add_string("metric_type", &o.metric_type, "ip (inner product: cosine) or l2");
+  t.add_bool("make_direct_map", &o.make_direct_map,
+             "IVF only: store the id -> list map (fast reconstruct, 8 bytes per vector)");
+  t.add_bool("should_be_memory_mappable", &o.should_be_memory_mappable,
+             "choose among IVF indices only, which can be served memory-mapped");
+}
+
+namespace {
+
+// faiss parallelises with OpenMP; the thread count is a process setting, made here only.
+void set_faiss_threads(const std::optional<int64_t>& nb_cores) {
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (nb_cores) {
+    CLIPRET_CHECK(*nb_cores > 0, InvalidInput, "--nb_cores must be positive, got %lld",
+                  static_cast<long long>(*nb_cores));
+    threads = static_cast<int>(*nb_cores);
+  }
+  omp_set_num_threads(threads);
+}
+
+// The launcher's job id, shared by the ranks of one run and different across runs.
+std::string launcher_run_id() {
+  for (const char* name : {"PMIX_NAMESPACE", "OMPI_MCA_ess_base_jobid", "SLURM_JOB_ID"}) {
+    if (const char* value = std::getenv(name)) {
+      std::string id = value;
+      if (const char* step = std::getenv("SLURM_STEP_ID");
+          step && std::string(name) == "SLURM_JOB_ID") {
+        id += std::string(".") + step;
+      }
+      for (char& c : id) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+      }
+      return id;
+    }
+  }
+  return "local";
+}
+
+}  // namespace
+
+int run_index_command(const std::vector<std::string>& args) {
+  index::IndexOptions options;
+  OptionTable table("clip-retrieval index",
+                    "Build faiss indices of the image and text embeddings within a memory "
+                    "budget: <index_folder>/image.index, image.json (choice, parameters and "
+                    "metrics), text.index, text.json, metadata/.");
+  add_index_options(table, options);
+  if (!table.parse(args)) {
+    std::fputs(table.help().c_str(), stdout);
+    return 0;
+  }
+  set_faiss_threads(options.nb_cores);
+  index::IndexEnvironment environment;
+  const inference::RankContext rank = inference::rank_from_environment();
+  environment.rank = rank.rank;
+  environment.world_size = rank.world_size;
+  environment.run_id = launcher_run_id();
+  environment.show_progress = rank.rank == 0;
+  index::run_index(options, environment);
+  return 0;
+}
+
+int run_index_combiner_command(const std::vector<std::string>& args) {
+  std::string input_folder;
+  std::string output_folder;
+  OptionTable table("clip-retrieval index_combiner",
+                    "Merge IVF indices trained with the same quantizer on disk: "
+                    "<output_folder>/populated.index + merged_index.ivfdata, served memory-mapped "
+                    "(place the folder as <index_folder>/image.index/).");
+  table.add_string("input_folder", &input_folder,
+                   "folder of the indices to merge (files whose name contains \"index\")",
+                   /*required=*/true);
+  table.add_string("output_folder", &output_folder,
+                   "receives populated.index and "
+                   "merged_index.ivfdata",
+                   /*required=*/true);
+  if (!table.parse(args)) {
+    std::fputs(table.help().c_str(), stdout);
+    return 0;
+  }
+  index::combine_indices(input_folder, output_folder);
+  return 0;
+}
+
+}  // namespace clipret::cli

@@ -1,0 +1,120 @@
+#include "index/faiss_index.h"
+
+#include <faiss/AutoTune.h>
+#include <faiss/IVFlib.h>
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+#include <faiss/IndexIVF.h>
+#include <faiss/IndexIVFPQ.h>
+#include <faiss/IndexPreTransform.h>
+#include <faiss/impl/FaissException.h>
+#include <faiss/index_factory.h>
+#include <faiss/index_io.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+
+namespace clipret::index {
+
+void IndexDeleter::operator()(faiss::Index* index) const {
+  delete index;
+}
+
+void run_faiss(const char* what, const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const faiss::FaissException& e) {
+    CLIPRET_THROW(Internal, "%s: faiss: %s", what, e.what());
+  }
+}
+
+bool parse_metric_type(const std::string& metric_type) {
+  if (metric_type == "ip" || metric_type == "IP") return true;
+  if (metric_type == "l2" || metric_type == "L2") return false;
+  CLIPRET_THROW(InvalidInput, "--metric_type: '%s' is not a metric; use ip or l2",
+                metric_type.c_str());
+}
+
+namespace {
+
+faiss::Index* unwrap(faiss::Index* index) {
+  while (auto* pre = dynamic_cast<faiss::IndexPreTransform*>(index)) index = pre->index;
+  return index;
+}
+
+}  // namespace
+
+IndexPtr create_empty_index(const std::string& key, int64_t dim, bool inner_product) {
+  IndexPtr index;
+  try {
+    index.reset(
+        faiss::index_factory(static_cast<int>(dim), key.c_str(),
+                             inner_product ? faiss::METRIC_INNER_PRODUCT : faiss::METRIC_L2));
+  } catch (const faiss::FaissException& e) {
+    CLIPRET_THROW(InvalidInput, "--index_key: faiss cannot build '%s' for dimension %lld: %s",
+                  key.c_str(), static_cast<long long>(dim), e.what());
+  }
+  if (auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(unwrap(index.get()))) {
+    ivfpq->do_polysemous_training = false;
+  }
+  return index;
+}
+
+void reserve_index_storage(faiss::Index* index, int64_t rows) {
+  faiss::Index* inner = unwrap(index);
+  if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(inner)) inner = hnsw->storage;
+  if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(inner)) {
+    flat->codes.reserve(static_cast<size_t>(rows) * flat->code_size);
+  }
+}
+
+void apply_index_param(faiss::Index* index, const std::string& index_param) {
+  if (index_param.empty()) return;
+  try {
+    faiss::ParameterSpace().set_index_parameters(index, index_param.c_str());
+  } catch (const faiss::FaissException& e) {
+    CLIPRET_THROW(InvalidInput, "--index_param '%s' does not apply to this index: %s",
+                  index_param.c_str(), e.what());
+  }
+}
+
+void write_index_file(const faiss::Index& index, const std::string& path) {
+  try {
+    faiss::write_index(&index, path.c_str());
+  } catch (const faiss::FaissException& e) {
+    CLIPRET_THROW(Io, "%s: cannot write the index: %s", path.c_str(), e.what());
+  }
+}
+
+IndexPtr read_index_file(const std::string& path, bool memory_map) {
+  std::error_code ec;
+  CLIPRET_CHECK(std::filesystem::exists(path, ec), NotFound, "%s: index file not found",
+                path.c_str());
+  try {
+    return IndexPtr(faiss::read_index(path.c_str(), memory_map ? faiss::IO_FLAG_MMAP : 0));
+  } catch (const faiss::FaissException& e) {
+    CLIPRET_THROW(Corrupt, "%s: cannot read the index: %s", path.c_str(), e.what());
+  }
+}
+
+int64_t index_vectors(const faiss::Index& index) {
+  return index.ntotal;
+}
+
+int64_t index_dim(const faiss::Index& index) {
+  return index.d;
+}
+
+bool index_is_ivf(const faiss::Index& index) {
+  return faiss::ivflib::try_extract_index_ivf(&index) != nullptr;
+}
+
+void make_ivf_direct_map(faiss::Index* index) {
+  faiss::IndexIVF* ivf = faiss::ivflib::try_extract_index_ivf(index);
+  CLIPRET_CHECK(ivf != nullptr, InvalidInput,
+                "--make_direct_map needs an IVF index (the key has no IVF)");
+  run_faiss("make_direct_map", [&] { ivf->make_direct_map(true); });
+}
+
+}  // namespace clipret::index

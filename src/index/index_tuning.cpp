@@ -1,0 +1,176 @@
+#include "index/index_tuning.h"
+
+#include <faiss/Index.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <regex>
+#include <vector>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "index/faiss_index.h"
+#include "index/index_key.h"
+
+namespace clipret::index {
+
+namespace {
+
+constexpr int64_t kLatencyK = 40;
+constexpr int64_t kMaxSearchesPerProbe = 2000;
+constexpr int64_t kCoverageQueries = 100;
+constexpr double kCoverageTarget = 0.99;
+constexpr double kCoverageFallbackRatio = 0.95;
+constexpr int64_t kMaxNprobe = 6144;
+constexpr int64_t kMaxEfSearch = 16383;
+constexpr int64_t kMinEfSearch = 16;
+constexpr const char kPolysemousOff[] = "ht=2048";
+
+struct ParamFamily {
+  std::function<std::string(int64_t)> format;
+  int64_t lo = 0;
+  int64_t hi = 0;
+  double precision_boost = 6;
+};
+
+bool family_of(const std::string& key, ParamFamily* family) {
+  static const std::regex kOpqIvfPq(R"(^OPQ\d+_\d+,IVF\d+,PQ\d+)");
+  static const std::regex kOpqIvfHnswPq(R"(^OPQ\d+_\d+,IVF\d+_HNSW\d+,PQ\d+)");
+  static const std::regex kHnsw(R"(^HNSW\d+)");
+  static const std::regex kIvfFlat(R"(^IVF\d+,Flat)");
+  const IndexKeyInfo info = parse_index_key(key);
+  if (std::regex_search(key, kOpqIvfPq)) {
+    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v) + "," + kPolysemousOff; }, 1,
+               std::min(kMaxNprobe, info.nlist), 6};
+  } else if (std::regex_search(key, kOpqIvfHnswPq)) {
+    const int64_t hi = std::min(kMaxNprobe, info.nlist);
+    *family = {[](int64_t v) {
+                 return "nprobe=" + std::to_string(v) + ",efSearch=" + std::to_string(2 * v) + "," +
+                        kPolysemousOff;
+               },
+               std::min<int64_t>(16, hi), hi, 12};
+  } else if (std::regex_search(key, kHnsw)) {
+    *family = {[](int64_t v) { return "efSearch=" + std::to_string(v); }, kMinEfSearch,
+               kMaxEfSearch, 6};
+  } else if (std::regex_search(key, kIvfFlat)) {
+    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v); }, 1, info.nlist, 6};
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// First v in [lo, hi] with pred(v) true (pred monotone false..true), or hi + 1.
+int64_t first_true(int64_t lo, int64_t hi, const std::function<bool(int64_t)>& pred) {
+  int64_t a = lo;
+  int64_t b = hi + 1;
+  while (a < b) {
+    const int64_t mid = a + (b - a) / 2;
+    if (pred(mid)) {
+      b = mid;
+    } else {
+      a = mid + 1;
+    }
+  }
+  return a;
+}
+
+double coverage(faiss::Index* index, const float* queries, int64_t nq, int64_t k) {
+  std::vector<float> distances(static_cast<size_t>(nq * k));
+  std::vector<faiss::Index::idx_t> labels(static_cast<size_t>(nq * k));
+  run_faiss("search", [&] { index->search(nq, queries, k, distances.data(), labels.data()); });
+  const auto missing = std::count(labels.begin(), labels.end(), faiss::Index::idx_t{-1});
+  return 1.0 - static_cast<double>(missing) / static_cast<double>(nq * k);
+}
+
+}  // namespace
+
+std::string default_index_param(const std::string& key) {
+  static const std::regex kOpqIvfHnswPq(R"(^OPQ\d+_\d+,IVF\d+_HNSW\d+,PQ\d+)");
+  if (std::regex_search(key, kOpqIvfHnswPq)) return "nprobe=64,efSearch=128,ht=2048";
+  return "";
+}
+
+double single_query_latency_ms(faiss::Index* index, const float* queries, int64_t nq,
+                               int64_t max_searches, double timeout_seconds) {
+  std::vector<float> distances(kLatencyK);
+  std::vector<faiss::Index::idx_t> labels(kLatencyK);
+  const int64_t d = index->d;
+  const auto start = std::chrono::steady_clock::now();
+  double elapsed = 0;
+  int64_t count = 0;
+  while (count < max_searches) {
+    const float* q = queries + (count % nq) * d;
+    run_faiss("search", [&] { index->search(1, q, kLatencyK, distances.data(), labels.data()); });
+    ++count;
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > timeout_seconds) break;
+  }
+  return 1000.0 * elapsed / static_cast<double>(count);
+}
+
+std::string tune_index_param(faiss::Index* index, const std::string& key, const float* queries,
+                             int64_t nq, const TuningOptions& options) {
+  ParamFamily family;
+  if (key == "Flat" || !family_of(key, &family)) {
+    if (key != "Flat") {
+      CLIPRET_LOG_WARN("no search parameter to tune for index key %s", key.c_str());
+    }
+    const std::string param = default_index_param(key);
+    apply_index_param(index, param);
+    return param;
+  }
+  CLIPRET_CHECK(nq > 0, Internal, "tune_index_param: no queries");
+  const auto set = [&](int64_t v) { apply_index_param(index, family.format(v)); };
+
+  // Step A: the smallest value that retrieves enough neighbours.
+  const int64_t k = std::max<int64_t>(
+      1, std::min<int64_t>(options.min_nearest_neighbors_to_retrieve, index->ntotal));
+  if (k < options.min_nearest_neighbors_to_retrieve) {
+    CLIPRET_LOG_WARN("min_nearest_neighbors_to_retrieve=%lld is more than the %lld vectors",
+                     static_cast<long long>(options.min_nearest_neighbors_to_retrieve),
+                     static_cast<long long>(index->ntotal));
+  }
+  const int64_t coverage_nq = std::min(nq, kCoverageQueries);
+  set(family.hi);
+  const double max_coverage = coverage(index, queries, coverage_nq, k);
+  double target = kCoverageTarget;
+  if (max_coverage < kCoverageTarget) {
+    target = kCoverageFallbackRatio * max_coverage;
+    CLIPRET_LOG_WARN(
+        "maximum nearest neighbors coverage is %.1f%%: the latency target may be "
+        "exceeded",
+        100.0 * max_coverage);
+  }
+  // autofaiss keeps the value one below the first that reaches the target (quirk §7.5); the
+  // first reaching value is the one that retrieves enough.
+  const int64_t min_value = std::min(family.hi, first_true(family.lo, family.hi, [&](int64_t v) {
+                                       set(v);
+                                       return coverage(index, queries, coverage_nq, k) >= target;
+                                     }));
+
+  // Step B: the largest value at or above min_value under the latency target.
+  const double max_ms = options.max_index_query_time_ms;
+  const double timeout = std::min(1.0, 15.0 * max_ms / 1000.0);
+  const auto too_slow = [&](int64_t v, double seconds) {
+    set(v);
+    return single_query_latency_ms(index, queries, nq, kMaxSearchesPerProbe, seconds) >= max_ms;
+  };
+  const int64_t first_slow =
+      first_true(min_value, family.hi, [&](int64_t v) { return too_slow(v, timeout); });
+  int64_t best = std::max(min_value, first_slow - 1);
+  const double precision_timeout = std::min(1.0, family.precision_boost * timeout);
+  while (best > min_value && too_slow(best, precision_timeout)) {
+    best -= std::max<int64_t>(1, static_cast<int64_t>(std::floor(0.05 * (best - family.lo))));
+    best = std::max(best, min_value);
+  }
+  const std::string param = family.format(best);
+  apply_index_param(index, param);
+  CLIPRET_LOG_INFO("tuned %s: %s (coverage of %lld neighbours reached from %lld)", key.c_str(),
+                   param.c_str(), static_cast<long long>(k), static_cast<long long>(min_value));
+  return param;
+}
+
+}  // namespace clipret::index

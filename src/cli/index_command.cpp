@@ -1,7 +1,5 @@
 // `clip-retrieval index` (spec §2 + autofaiss's build_index options) and `index_combiner`
 // (spec §4): option tables over IndexOptions, then one library call each.
-#include <omp.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -10,6 +8,7 @@
 #include "cli/index_command.h"
 #include "cli/option_table.h"
 #include "core/error.h"
+#include "index/faiss_threads.h"
 #include "index/index_merge.h"
 #include "index/index_options.h"
 #include "index/index_runner.h"
@@ -52,15 +51,15 @@ void add_index_options(OptionTable& t, index::IndexOptions& o) {
 
 namespace {
 
-// faiss parallelises with OpenMP; the thread count is a process setting, made here only.
-void set_faiss_threads(const std::optional<int64_t>& nb_cores) {
+// Thread counts are process settings, made here only.
+void set_threads(const std::optional<int64_t>& nb_cores) {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (nb_cores) {
     CLIPRET_CHECK(*nb_cores > 0, InvalidInput, "--nb_cores must be positive, got %lld",
                   static_cast<long long>(*nb_cores));
     threads = static_cast<int>(*nb_cores);
   }
-  omp_set_num_threads(threads);
+  index::set_faiss_threads(threads);
 }
 
 // The launcher's job id, shared by the ranks of one run and different across runs.
@@ -94,7 +93,7 @@ int run_index_command(const std::vector<std::string>& args) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
   }
-  set_faiss_threads(options.nb_cores);
+  set_threads(options.nb_cores);
   index::IndexEnvironment environment;
   const inference::RankContext rank = inference::rank_from_environment();
   environment.rank = rank.rank;

@@ -110,17 +110,32 @@ void EmbeddingSource::read_rows(int64_t begin, int64_t end, float* out) const {
 }
 
 void EmbeddingSource::read_rows_at(const std::vector<int64_t>& ids, float* out) const {
+  // Ids are sorted, so pages behind the current row are not needed again: release them as the
+  // reading moves on, which keeps a sample scattered over all files from mapping them whole.
+  constexpr size_t kReleaseEvery = 4096;
+  size_t current_file = 0;
+  uint64_t released_until = 0;  // rows of current_file before this are released
+  const auto release_behind = [&](size_t f, uint64_t local_row) {
+    if (f != current_file) {
+      files_[current_file]->release_rows(released_until, files_[current_file]->rows());
+      current_file = f;
+      released_until = 0;
+    }
+    files_[f]->release_rows(released_until, local_row);
+    released_until = local_row;
+  };
   for (size_t i = 0; i < ids.size(); ++i) {
     const int64_t row = ids[i];
     CLIPRET_CHECK(0 <= row && row < rows_, InvalidInput, "%s: row %lld out of range",
                   folder_.c_str(), static_cast<long long>(row));
+    CLIPRET_CHECK(i == 0 || ids[i - 1] <= row, Internal, "read_rows_at: ids must be sorted");
     const size_t f = file_of(row);
     const auto local = static_cast<uint64_t>(row - starts_[f]);
+    if (f != current_file || i % kReleaseEvery == 0) release_behind(f, local);
     files_[f]->read_rows_f32(local, local + 1, out + i * dim_);
     check_finite(out + i * dim_, 1, row);
   }
-  // Scattered rows touch one page each: release whole files' pages once at the end.
-  for (const auto& f : files_) f->release_rows(0, f->rows());
+  if (!files_.empty()) release_behind(current_file, files_[current_file]->rows());
 }
 
 std::vector<int64_t> EmbeddingSource::sample_ids(int64_t count, uint64_t seed) const {

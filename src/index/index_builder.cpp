@@ -33,6 +33,21 @@ constexpr int64_t kLatencySearches = 2000;
 constexpr double kLatencySeconds = 10.0;
 constexpr uint64_t kQuerySeedOffset = 1;  // queries and training sample differ
 
+// Peak resident memory of this process so far (VmHWM), 0 when unknown.
+int64_t peak_rss_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+void log_peak(const char* stage) {
+  CLIPRET_LOG_DEBUG("peak resident memory after %s: %s", stage,
+                    format_memory(static_cast<uint64_t>(peak_rss_bytes())).c_str());
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -143,9 +158,11 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
   if (!distributed) {
     index = train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, env.seed);
     train_seconds = seconds_since(start);
+    log_peak("training");
     reserve_index_storage(index.get(), source.rows());
     add_embeddings(index.get(), source, 0, source.rows(), add);
     add_seconds = seconds_since(start) - train_seconds;
+    log_peak("adding");
   } else {
     const BuildRendezvous rendezvous(index_path + ".parts-" + env.run_id, env.rank, env.world_size);
     try {
@@ -187,6 +204,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
         {options.max_index_query_time_ms, options.min_nearest_neighbors_to_retrieve});
   }
   const double tune_seconds = seconds_since(tune_start);
+  log_peak("tuning");
 
   // Write the index (its file size is the "size in bytes"), then measure it.
   const std::string index_tmp = index_path + ".tmp-" + std::to_string(::getpid());
@@ -202,6 +220,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
     run_faiss("search",
               [&] { index->search(nq, queries.data(), k, distances.data(), found.data()); });
     const std::vector<int64_t> found_ids(found.begin(), found.end());
+    log_peak("exact search");
     const LatencyStats latency =
         measure_latency(index.get(), queries.data(), nq, kLatencySearches, kLatencySeconds);
 
@@ -233,6 +252,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
     infos["tune_time_s"] = tune_seconds;
     infos["build_time_s"] = seconds_since(start);
     infos["ranks"] = env.world_size;
+    infos["peak_memory_bytes"] = peak_rss_bytes();  // this process (rank 0)
     write_text_atomically(infos.dump(4) + "\n", infos_path);
     fs::rename(index_tmp, index_path);
     CLIPRET_LOG_INFO("%s: %s with %s, recall@10 %.3f, %.2f ms per query", index_path.c_str(),

@@ -27,13 +27,15 @@ int64_t hnsw_graph_bytes_per_node(int64_t m) {
 }  // namespace
 
 bool IndexKeyInfo::is_ivf() const {
-  return family == IndexFamily::kIvfFlat || family == IndexFamily::kOpqIvfPq ||
-         family == IndexFamily::kOpqIvfHnswPq || family == IndexFamily::kPadIvfHnswPq;
+  return family == IndexFamily::kIvfFlat || family == IndexFamily::kIvfPq ||
+         family == IndexFamily::kOpqIvfPq || family == IndexFamily::kOpqIvfHnswPq ||
+         family == IndexFamily::kPadIvfHnswPq;
 }
 
 IndexKeyInfo parse_index_key(const std::string& key) {
   static const std::regex kHnsw(R"(HNSW(\d+))");
   static const std::regex kIvfFlat(R"(IVF(\d+),Flat)");
+  static const std::regex kIvfPq(R"(IVF(\d+),PQ(\d+)(?:x(\d+))?(?:np)?)");
   static const std::regex kOpqIvfPq(R"(OPQ(\d+)_(\d+),IVF(\d+),PQ(\d+)(?:x(\d+))?)");
   static const std::regex kOpqIvfHnswPq(R"(OPQ(\d+)_(\d+),IVF(\d+)_HNSW(\d+),PQ(\d+)(?:x(\d+))?)");
   static const std::regex kPadIvfHnswPq(R"(Pad(\d+),IVF(\d+)_HNSW(\d+),PQ(\d+)(?:x(\d+))?)");
@@ -47,6 +49,11 @@ IndexKeyInfo parse_index_key(const std::string& key) {
   } else if (std::regex_match(key, m, kIvfFlat)) {
     info.family = IndexFamily::kIvfFlat;
     info.nlist = to_int(m[1]);
+  } else if (std::regex_match(key, m, kIvfPq)) {
+    info.family = IndexFamily::kIvfPq;
+    info.nlist = to_int(m[1]);
+    info.pq_m = to_int(m[2]);
+    if (m[3].matched) info.pq_bits = to_int(m[3]);
   } else if (std::regex_match(key, m, kOpqIvfPq)) {
     info.family = IndexFamily::kOpqIvfPq;
     info.opq_m = to_int(m[1]);
@@ -86,6 +93,7 @@ int64_t per_vector_index_bytes(const IndexKeyInfo& key, int64_t d, bool make_dir
       return kFloatBytes * d + hnsw_graph_bytes_per_node(key.hnsw_m);
     case IndexFamily::kIvfFlat:
       return kFloatBytes * d + kIdBytes + direct_map;
+    case IndexFamily::kIvfPq:
     case IndexFamily::kOpqIvfPq:
     case IndexFamily::kOpqIvfHnswPq:
     case IndexFamily::kPadIvfHnswPq:
@@ -104,15 +112,16 @@ int64_t fixed_index_bytes(const IndexKeyInfo& key, int64_t d, bool inner_product
       return 0;
     case IndexFamily::kIvfFlat:
       return kFloatBytes * key.nlist * d;
+    case IndexFamily::kIvfPq:
     case IndexFamily::kOpqIvfPq:
     case IndexFamily::kOpqIvfHnswPq:
     case IndexFamily::kPadIvfHnswPq: {
       int64_t bytes = kFloatBytes * key.nlist * y;             // coarse centroids
       bytes += kFloatBytes * (int64_t{1} << key.pq_bits) * y;  // PQ codebooks
-      if (key.family != IndexFamily::kPadIvfHnswPq) {
+      if (key.family == IndexFamily::kOpqIvfPq || key.family == IndexFamily::kOpqIvfHnswPq) {
         bytes += kFloatBytes * (d * y + y);  // OPQ matrix (y x d) and bias
       }
-      if (key.family != IndexFamily::kOpqIvfPq) {
+      if (key.family == IndexFamily::kOpqIvfHnswPq || key.family == IndexFamily::kPadIvfHnswPq) {
         bytes += key.nlist * hnsw_graph_bytes_per_node(key.hnsw_m);
       }
       if (!inner_product) {
@@ -136,6 +145,7 @@ int64_t estimated_index_bytes(const IndexKeyInfo& key, int64_t n, int64_t d, boo
 
 int64_t autofaiss_index_bytes(const IndexKeyInfo& key, int64_t n, int64_t d, bool make_direct_map) {
   const int64_t direct_map = make_direct_map ? kIdBytes * n : 0;
+  if (key.family == IndexFamily::kIvfPq) return -1;  // not a key autofaiss sizes
   switch (key.family) {
     case IndexFamily::kFlat:
       return kFloatBytes * n * d;
@@ -143,6 +153,7 @@ int64_t autofaiss_index_bytes(const IndexKeyInfo& key, int64_t n, int64_t d, boo
       return kFloatBytes * n * d + 8 * n * key.hnsw_m;
     case IndexFamily::kIvfFlat:
       return kFloatBytes * n * d + kFloatBytes * key.nlist * d + direct_map;
+    case IndexFamily::kIvfPq:
     case IndexFamily::kOpqIvfPq:
     case IndexFamily::kOpqIvfHnswPq:
     case IndexFamily::kPadIvfHnswPq: {

@@ -1,7 +1,8 @@
 // index/index_key.h: what a faiss index_factory key means for memory: its family and sizes.
 //
 // The keys autofaiss proposes (and the ones a user may force) are parsed from their digits:
-//   Flat | HNSW{M} | IVF{c},Flat | OPQ{m}_{y},IVF{c}[_HNSW{M}],PQ{pq}[x{bits}] |
+//   Flat | HNSW{M} | IVF{c},Flat | IVF{c},PQ{pq}[x{bits}] |
+//   OPQ{m}_{y},IVF{c}[_HNSW{M}],PQ{pq}[x{bits}] |
 //   Pad{y},IVF{c}_HNSW{M},PQ{pq}[x{bits}]
 // Anything else is kOther: it can still be built, but its size cannot be estimated.
 #pragma once
@@ -15,6 +16,7 @@ enum class IndexFamily {
   kFlat,          // exact search, vectors stored as float32
   kHnsw,          // graph over float32 vectors
   kIvfFlat,       // inverted lists of float32 vectors
+  kIvfPq,         // flat coarse quantizer, product-quantized lists, no transform
   kOpqIvfPq,      // OPQ rotation, flat coarse quantizer, product-quantized lists
   kOpqIvfHnswPq,  // same with an HNSW coarse quantizer (large nlist)
   kPadIvfHnswPq,  // zero padding instead of OPQ

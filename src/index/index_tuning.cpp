@@ -56,6 +56,10 @@ bool family_of(const std::string& key, ParamFamily* family) {
                kMaxEfSearch, 6};
   } else if (std::regex_search(key, kIvfFlat)) {
     *family = {[](int64_t v) { return "nprobe=" + std::to_string(v); }, 1, info.nlist, 6};
+  } else if (info.family == IndexFamily::kIvfPq) {
+    // Not a key autofaiss proposes (a forced one): nprobe as for the OPQ variant.
+    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v) + "," + kPolysemousOff; }, 1,
+               std::min(kMaxNprobe, info.nlist), 6};
   } else {
     return false;
   }

@@ -1,0 +1,114 @@
+// Bad inputs: clear errors (file and field named, exit code by kind), and nothing left behind
+// that looks like a finished index.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <limits>
+
+#include "index_cli_util.h"
+
+namespace clipret::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class IndexBadInputTest : public ::testing::Test {
+ protected:
+  CommandResult index(const std::string& extra = "") {
+    return run_clip_retrieval("index '" + dir_.file("emb") + "' '" + dir_.file("idx") + "' " +
+                              extra);
+  }
+  // Nothing in the index folder but (possibly) an empty folder: no index, no json, no temp.
+  void expect_nothing_written() {
+    if (!fs::exists(dir_.file("idx"))) return;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_.file("idx"))) {
+      ADD_FAILURE() << "left behind: " << entry.path();
+    }
+  }
+  TempDir dir_;
+};
+
+TEST_F(IndexBadInputTest, NoNpyFiles) {
+  fs::create_directories(dir_.file("emb/img_emb"));
+  const auto r = index();
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("No embeddings found in folder"), std::string::npos) << r.err;
+  expect_nothing_written();
+}
+
+TEST_F(IndexBadInputTest, NoEmbeddingSubfolders) {
+  fs::create_directories(dir_.file("emb"));
+  const auto r = index();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("nothing to index"), std::string::npos) << r.err;
+}
+
+TEST_F(IndexBadInputTest, MixedDimensions) {
+  fs::create_directories(dir_.file("emb/img_emb"));
+  write_float16_npy(dir_.file("emb/img_emb/a.npy"), clustered_embeddings(50, 8), 0, 50);
+  write_float16_npy(dir_.file("emb/img_emb/b.npy"), clustered_embeddings(50, 12), 0, 50);
+  const auto r = index();
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("b.npy: embeddings of dimension 12"), std::string::npos) << r.err;
+  expect_nothing_written();
+}
+
+TEST_F(IndexBadInputTest, NanRowFailsWithoutLeavingAnIndex) {
+  Embeddings e = clustered_embeddings(3000, 8);
+  e.values[2500 * 8 + 1] = std::numeric_limits<float>::quiet_NaN();
+  write_embedding_files(dir_.file("emb/img_emb"), e, 2);
+  const auto r = index("--copy_metadata False");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("img_emb_1.npy: row 1000 holds a non-finite value (NaN)"), std::string::npos)
+      << r.err;
+  expect_nothing_written();
+}
+
+TEST_F(IndexBadInputTest, BudgetTooSmallNamesTheSmallestThatWorks) {
+  write_embedding_files(dir_.file("emb/img_emb"), clustered_embeddings(20000, 32), 1);
+  auto r = index("--max_index_memory_usage 10K");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("max_index_memory_usage=10K is too small"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("give at least"), std::string::npos) << r.err;
+  r = index("--max_index_memory_usage 4G --current_memory_available 4G");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("leaves less than 10%"), std::string::npos) << r.err;
+  r = index("--max_index_memory_usage 1M --current_memory_available 20M");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("current_memory_available=20.0MB is too small"), std::string::npos) << r.err;
+  r = index("--max_index_memory_usage 4 G");
+  EXPECT_EQ(r.exit_code, 2);
+  expect_nothing_written();
+}
+
+TEST_F(IndexBadInputTest, UnreadableOrTruncatedFile) {
+  write_embedding_files(dir_.file("emb/img_emb"), clustered_embeddings(100, 8), 1);
+  const std::string bytes = read_file(dir_.file("emb/img_emb/img_emb_0.npy"));
+  write_file(dir_.file("emb/img_emb/img_emb_1.npy"), bytes.substr(0, bytes.size() - 100));
+  auto r = index();
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("img_emb_1.npy: truncated"), std::string::npos) << r.err;
+  fs::remove(dir_.file("emb/img_emb/img_emb_1.npy"));
+  fs::create_symlink(dir_.file("nowhere.npy"), dir_.file("emb/img_emb/img_emb_2.npy"));
+  r = index();
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("img_emb_2.npy"), std::string::npos) << r.err;
+  expect_nothing_written();
+}
+
+TEST_F(IndexBadInputTest, BadOptions) {
+  write_embedding_files(dir_.file("emb/img_emb"), clustered_embeddings(100, 8), 1);
+  auto r = index("--metric_type cosine");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--metric_type"), std::string::npos) << r.err;
+  r = index("--index_key NotAKey");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--index_key"), std::string::npos) << r.err;
+  r = index("--index_key Flat --index_param nprobe=4");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--index_param"), std::string::npos) << r.err;
+  expect_nothing_written();
+}
+
+}  // namespace
+}  // namespace clipret::testing

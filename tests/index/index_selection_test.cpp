@@ -1,0 +1,119 @@
+// The selection table (vectors, dimension, budget) -> key of autofaiss's documented cases
+// (autofaiss-notes §1.7), the size estimates, and where the corrected estimates differ.
+#include "index/index_selection.h"
+
+#include <gtest/gtest.h>
+
+#include "index/index_key.h"
+#include "index/memory_string.h"
+
+namespace clipret::index {
+namespace {
+
+SelectionInput input(int64_t n, int64_t d, const char* budget, bool mappable = false) {
+  return {n, d, parse_memory_string(budget, "m"), false, mappable, true};
+}
+
+TEST(IndexSelectionTest, AutofaissWorkedExamples) {
+  struct Case {
+    int64_t n, d;
+    const char* budget;
+    bool mappable;
+    const char* key;
+    size_t count;
+  };
+  const Case cases[] = {
+      {500, 128, "16G", false, "Flat", 1},
+      {500, 128, "16G", true, "IVF1,Flat", 1},
+      {5000, 128, "16G", false, "HNSW15", 1},
+      {5000, 128, "16G", true, "IVF256,Flat", 4},
+      {100000, 512, "16G", false, "HNSW32", 1},
+      {100000, 512, "100M", false, "OPQ256_768,IVF1024_HNSW32,PQ256x8", 36},
+      {100000, 512, "100M", true, "OPQ256_768,IVF1024_HNSW32,PQ256x8", 36},
+      {999999, 512, "50G", true, "IVF4096,Flat", 4},
+      {1000000, 512, "50G", true, "OPQ256_768,IVF16384_HNSW32,PQ256x8", 0},
+      {10000000, 768, "16G", false, "OPQ256_1024,IVF65536_HNSW32,PQ256x8", 0},
+      {100000000, 768, "16G", false, "OPQ128_896,IVF65536_HNSW32,PQ128x8", 0},
+      {1000000000, 768, "50G", false, "OPQ32_224,IVF131072_HNSW32,PQ32x8", 0},
+      {5550336490, 768, "200G", true, "OPQ24_168,IVF131072_HNSW32,PQ24x8", 0},
+  };
+  for (const auto& c : cases) {
+    const auto keys = select_index_keys(input(c.n, c.d, c.budget, c.mappable));
+    ASSERT_FALSE(keys.empty()) << c.n;
+    EXPECT_EQ(keys.front(), c.key) << c.n << " x " << c.d << " in " << c.budget;
+    if (c.count > 0) {
+      EXPECT_EQ(keys.size(), c.count) << c.key;
+    }
+  }
+}
+
+TEST(IndexSelectionTest, NlistCandidates) {
+  EXPECT_EQ(nlist_candidates(500), (std::vector<int64_t>{64, 128, 64, 89}));
+  EXPECT_EQ(nlist_candidates(5000), (std::vector<int64_t>{256, 512, 256, 283}));
+  EXPECT_EQ(nlist_candidates(100000), (std::vector<int64_t>{1024, 2048, 1024, 1265}));
+  EXPECT_EQ(nlist_candidates(999999), (std::vector<int64_t>{4096, 8192, 4096, 4000}));
+  EXPECT_EQ(nlist_candidates(5000000), (std::vector<int64_t>{16384, 65536}));
+  EXPECT_EQ(opq_output_dim(512, 256), 768);
+  EXPECT_EQ(opq_output_dim(768, 32), 224);
+}
+
+TEST(IndexSelectionTest, AutofaissSizeEstimatesAreReproduced) {
+  EXPECT_EQ(autofaiss_index_bytes(parse_index_key("Flat"), 500, 128, false), 256000);
+  EXPECT_EQ(autofaiss_index_bytes(parse_index_key("HNSW32"), 100000, 512, false), 230400000);
+}
+
+TEST(IndexSelectionTest, CorrectedEstimatesCountWhatFaissStores) {
+  // IVF-Flat lists hold an 8-byte id per vector, which autofaiss leaves out.
+  const auto ivf = parse_index_key("IVF1024,Flat");
+  EXPECT_EQ(estimated_index_bytes(ivf, 100000, 512, false) -
+                autofaiss_index_bytes(ivf, 100000, 512, false),
+            100000 * 8);
+  // OPQ: the matrix is y x d (autofaiss writes m x y) and centroids live in y dimensions.
+  const auto opq = parse_index_key("OPQ256_768,IVF16384_HNSW32,PQ256x8");
+  EXPECT_EQ(opq.opq_m, 256);
+  EXPECT_EQ(opq.out_dim, 768);
+  EXPECT_EQ(opq.nlist, 16384);
+  EXPECT_EQ(opq.hnsw_m, 32);
+  EXPECT_EQ(opq.pq_m, 256);
+  const int64_t fixed = fixed_index_bytes(opq, 512);
+  EXPECT_GE(fixed, 4 * 16384 * 768 + 4 * 512 * 768 + 4 * 256 * 768);
+  EXPECT_GT(estimated_index_bytes(opq, 1000000, 512, false),
+            autofaiss_index_bytes(opq, 1000000, 512, false));
+}
+
+TEST(IndexSelectionTest, QuantizedChoiceFitsTheBudgetWithItsFixedParts) {
+  // autofaiss compares n * (pq + 8) only; with 16,384 centroids of 768 floats (48 MiB) the
+  // PQ256 index of 1M vectors (252 MiB of codes and ids) does not fit 280 MiB.
+  const auto keys = select_index_keys(input(1000000, 512, "280M"));
+  ASSERT_FALSE(keys.empty());
+  EXPECT_EQ(keys.front(), "OPQ128_640,IVF16384_HNSW32,PQ128x8");
+  for (const auto& key : keys) {
+    EXPECT_LE(estimated_index_bytes(parse_index_key(key), 1000000, 512, false), 280ll << 20);
+  }
+}
+
+TEST(IndexSelectionTest, TooSmallBudgetGivesTheSmallestThatWorks) {
+  const auto in = input(1000000, 512, "1M");
+  EXPECT_TRUE(select_index_keys(in).empty());
+  const SmallestBudget smallest = smallest_index_budget(in);
+  EXPECT_EQ(smallest.key, "OPQ4_28,IVF16384_HNSW32,PQ4x8");
+  SelectionInput enough = in;
+  enough.max_index_bytes = smallest.bytes;
+  EXPECT_EQ(select_index_keys(enough).front(), smallest.key);
+  enough.max_index_bytes = smallest.bytes - 1;
+  EXPECT_TRUE(select_index_keys(enough).empty());
+}
+
+TEST(IndexSelectionTest, KeyParsing) {
+  EXPECT_EQ(parse_index_key("Flat").family, IndexFamily::kFlat);
+  EXPECT_EQ(parse_index_key("HNSW15").hnsw_m, 15);
+  EXPECT_EQ(parse_index_key("IVF256,Flat").nlist, 256);
+  EXPECT_EQ(parse_index_key("Pad768,IVF4096_HNSW32,PQ64x4").pq_bits, 4);
+  EXPECT_EQ(parse_index_key("IVF256,PQ16x8").family, IndexFamily::kIvfPq);
+  EXPECT_EQ(parse_index_key("IVF256,SQ8").family, IndexFamily::kOther);
+  EXPECT_TRUE(key_needs_training("IVF1,Flat"));
+  EXPECT_FALSE(key_needs_training("HNSW32"));
+}
+
+}  // namespace
+}  // namespace clipret::index

@@ -1,0 +1,148 @@
+// bench/index_bench.cpp: the pieces of bench/index_bench.sh (not a Google Benchmark program:
+// each step is one long run, timed and measured by the script under GNU time).
+//   index_bench gen FOLDER ROWS DIM FILES        clustered float16 embeddings, like CLIP's
+//   index_bench peer FOLDER KEY TRAIN_ROWS OUT   the same key built by plain faiss: all rows in
+//                                                RAM, trained on the first rows, default search
+//                                                parameters (no tuning), polysemous off
+//   index_bench eval FOLDER INDEX...             recall@10 against exact search (1,000 queries
+//                                                drawn from the data) and single-query latency
+#include <faiss/IVFlib.h>
+#include <faiss/IndexIVFPQ.h>
+#include <faiss/IndexPreTransform.h>
+#include <faiss/index_factory.h>
+#include <faiss/index_io.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/float16.h"
+#include "core/npy_writer.h"
+#include "index/embedding_source.h"
+#include "index/faiss_threads.h"
+#include "index/index_metrics.h"
+
+namespace {
+
+using clipret::index::EmbeddingSource;
+
+constexpr int64_t kQueries = 1000;
+constexpr int64_t kRecallK = 10;
+constexpr int64_t kLatencySearches = 2000;
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Centres plus noise in a 64-dimensional latent space, mapped linearly to `dim` and
+// normalised: clustered like CLIP embeddings, neither trivial nor uniformly random.
+int gen(const std::string& folder, int64_t rows, int64_t dim, int files) {
+  constexpr int64_t kLatent = 64;
+  constexpr int64_t kClusters = 1000;
+  constexpr double kNoise = 0.5;
+  std::mt19937_64 rng(42);
+  std::normal_distribution<float> normal;
+  std::vector<float> map(kLatent * dim);
+  for (auto& v : map) v = normal(rng);
+  std::vector<float> centres(kClusters * kLatent);
+  for (auto& v : centres) v = normal(rng);
+  std::uniform_int_distribution<int64_t> pick(0, kClusters - 1);
+  std::filesystem::create_directories(folder);
+  for (int f = 0; f < files; ++f) {
+    const int64_t begin = rows * f / files;
+    const int64_t end = rows * (f + 1) / files;
+    std::vector<uint16_t> half((end - begin) * dim);
+    std::vector<float> z(kLatent);
+    std::vector<float> x(dim);
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t c = pick(rng);
+      for (int64_t j = 0; j < kLatent; ++j) z[j] = centres[c * kLatent + j] + kNoise * normal(rng);
+      std::fill(x.begin(), x.end(), 0.0f);
+      for (int64_t j = 0; j < kLatent; ++j) {
+        for (int64_t i = 0; i < dim; ++i) x[i] += z[j] * map[j * dim + i];
+      }
+      double norm = 0;
+      for (float v : x) norm += double(v) * v;
+      for (int64_t i = 0; i < dim; ++i) x[i] = static_cast<float>(x[i] / std::sqrt(norm));
+      clipret::core::float32_to_float16(x.data(), dim, half.data() + (r - begin) * dim);
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "/img_emb_%03d.npy", f);
+    clipret::core::write_npy(folder + name, clipret::core::NpyDtype::kFloat16,
+                             {uint64_t(end - begin), uint64_t(dim)}, half.data());
+  }
+  return 0;
+}
+
+int peer(const std::string& folder, const std::string& key, int64_t train_rows,
+         const std::string& out) {
+  const double start = now_seconds();
+  const auto source = EmbeddingSource::open(folder);
+  std::vector<float> all(source.rows() * source.dim());
+  source.read_rows(0, source.rows(), all.data());
+  std::unique_ptr<faiss::Index> index(
+      faiss::index_factory(source.dim(), key.c_str(), faiss::METRIC_INNER_PRODUCT));
+  faiss::Index* inner = index.get();
+  while (auto* pre = dynamic_cast<faiss::IndexPreTransform*>(inner)) inner = pre->index;
+  if (auto* pq = dynamic_cast<faiss::IndexIVFPQ*>(inner)) pq->do_polysemous_training = false;
+  const double loaded = now_seconds();
+  if (!index->is_trained) index->train(std::min(train_rows, source.rows()), all.data());
+  const double trained = now_seconds();
+  index->add(source.rows(), all.data());
+  const double added = now_seconds();
+  faiss::write_index(index.get(), out.c_str());
+  std::printf("peer %s: load %.1f s, train %.1f s, add %.1f s, total %.1f s\n", key.c_str(),
+              loaded - start, trained - loaded, added - trained, now_seconds() - start);
+  return 0;
+}
+
+int eval(const std::string& folder, const std::vector<std::string>& paths) {
+  const auto source = EmbeddingSource::open(folder);
+  const int64_t nq = std::min(kQueries, source.rows());
+  std::vector<float> queries(nq * source.dim());
+  source.read_rows_at(source.sample_ids(nq, 12345), queries.data());
+  const double t0 = now_seconds();
+  const auto truth =
+      clipret::index::exact_neighbors(source, queries.data(), nq, kRecallK, true, 1 << 16);
+  std::printf("exact search of %lld queries: %.1f s\n", static_cast<long long>(nq),
+              now_seconds() - t0);
+  for (const auto& path : paths) {
+    std::unique_ptr<faiss::Index> index(faiss::read_index(path.c_str()));
+    std::vector<float> d(nq * kRecallK);
+    std::vector<faiss::Index::idx_t> found(nq * kRecallK);
+    index->search(nq, queries.data(), kRecallK, d.data(), found.data());
+    const double recall = clipret::index::recall_at(
+        std::vector<int64_t>(found.begin(), found.end()), truth, nq, kRecallK, kRecallK);
+    const auto latency =
+        clipret::index::measure_latency(index.get(), queries.data(), nq, kLatencySearches, 30.0);
+    std::printf("%s: recall@10 %.4f, single query median %.3f ms, mean %.3f ms, p99 %.3f ms\n",
+                path.c_str(), recall, latency.median_ms, latency.mean_ms, latency.p99_ms);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#ifndef NDEBUG
+  std::fprintf(stderr, "refusing to benchmark a build with assertions\n");
+  return 1;
+#endif
+  // The thread settings of `clip-retrieval index`, so both builds run alike.
+  clipret::index::set_faiss_threads(
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const std::vector<std::string> a(argv + 1, argv + argc);
+  if (a.size() == 5 && a[0] == "gen")
+    return gen(a[1], std::stoll(a[2]), std::stoll(a[3]), std::stoi(a[4]));
+  if (a.size() == 5 && a[0] == "peer") return peer(a[1], a[2], std::stoll(a[3]), a[4]);
+  if (a.size() >= 3 && a[0] == "eval") return eval(a[1], {a.begin() + 2, a.end()});
+  std::fprintf(stderr, "usage: index_bench gen|peer|eval ... (see bench/index_bench.cpp)\n");
+  return 2;
+}

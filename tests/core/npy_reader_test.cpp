@@ -100,6 +100,25 @@ TEST(NpyReaderTest, ReadRowsF32ConvertsFloatDtypes) {
   }
 }
 
+TEST(NpyReaderTest, ReleasedRowsReadBackTheSame) {
+  TempDir dir;
+  const std::string path = dir.file("a.npy");
+  const uint64_t rows = 4096;  // 4096 x 64 floats: 256 pages of 4 KiB
+  std::vector<float> values(rows * 64);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i);
+  write_npy(path, NpyDtype::kFloat32, {rows, 64}, values.data());
+  const NpyReader reader = NpyReader::open(path);
+  std::vector<float> out(values.size());
+  reader.read_rows_f32(0, rows, out.data());
+  reader.release_rows(0, rows);
+  reader.release_rows(10, 20);
+  reader.release_rows(rows, rows + 5);  // past the end: nothing
+  std::vector<float> again(values.size());
+  reader.read_rows_f32(0, rows, again.data());
+  EXPECT_EQ(out, values);
+  EXPECT_EQ(again, values);
+}
+
 TEST(NpyReaderTest, RowOutOfRange) {
   TempDir dir;
   const std::vector<float> values = {1, 2};

@@ -40,6 +40,7 @@ bool family_of(const std::string& key, ParamFamily* family) {
   static const std::regex kOpqIvfHnswPq(R"(^OPQ\d+_\d+,IVF\d+_HNSW\d+,PQ\d+)");
   static const std::regex kHnsw(R"(^HNSW\d+)");
   static const std::regex kIvfFlat(R"(^IVF\d+,Flat)");
+  static const std::regex kAnyIvf(R"(IVF(\d+))");
   const IndexKeyInfo info = parse_index_key(key);
   if (std::regex_search(key, kOpqIvfPq)) {
     *family = {[](int64_t v) { return "nprobe=" + std::to_string(v) + "," + kPolysemousOff; }, 1,
@@ -60,6 +61,10 @@ bool family_of(const std::string& key, ParamFamily* family) {
     // Not a key autofaiss proposes (a forced one): nprobe as for the OPQ variant.
     *family = {[](int64_t v) { return "nprobe=" + std::to_string(v) + "," + kPolysemousOff; }, 1,
                std::min(kMaxNprobe, info.nlist), 6};
+  } else if (std::smatch m; std::regex_search(key, m, kAnyIvf)) {
+    // Any other IVF key (e.g. a forced IVF4096,SQ8): nprobe over its lists.
+    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v); }, 1,
+               std::min<int64_t>(kMaxNprobe, std::stoll(m[1].str())), 6};
   } else {
     return false;
   }

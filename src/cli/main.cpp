@@ -40,7 +40,7 @@ void print_usage() {
       "search commands of the original are not in this version yet).\n\n"
       "Commands:\n");
   for (const auto& command : clipret::cli::commands()) {
-    std::printf("  %-12s %s\n", command.name, command.summary);
+    std::printf("  %-15s %s\n", command.name, command.summary);
   }
   std::printf(
       "\nRun `clip-retrieval <command> --help` for the options of a command.\n"

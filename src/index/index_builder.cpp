@@ -172,8 +172,8 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
         rendezvous.publish_trained(*index);
         train_seconds = seconds_since(start);
       }
-      IndexPtr part = env.rank == 0 ? IndexPtr() : rendezvous.wait_for_trained();
-      if (env.rank == 0) part = rendezvous.wait_for_trained();
+      // Every rank, rank 0 included, adds its share to a copy of the published index.
+      IndexPtr part = rendezvous.wait_for_trained();
       const auto [begin, end] = rank_rows(source.rows(), env.rank, env.world_size);
       add_embeddings(part.get(), source, begin, end, add);
       rendezvous.publish_part(*part);

@@ -1,7 +1,8 @@
 #include "index/index_key.h"
 
 #include <algorithm>
-#include <regex>
+#include <string_view>
+#include <vector>
 
 namespace clipret::index {
 
@@ -16,10 +17,6 @@ constexpr int64_t kPqCentroidsPerSub = 256;  // 2^bits at 8 bits
 // faiss IndexIVFPQ::precomputed_table_max_bytes: larger tables are not built.
 constexpr int64_t kPrecomputedTableMaxBytes = int64_t{1} << 31;
 
-int64_t to_int(const std::string& s) {
-  return s.empty() ? 0 : std::stoll(s);
-}
-
 int64_t hnsw_graph_bytes_per_node(int64_t m) {
   return 2 * m * 4 + kHnswPerVectorOverhead;
 }
@@ -32,51 +29,86 @@ bool IndexKeyInfo::is_ivf() const {
          family == IndexFamily::kPadIvfHnswPq;
 }
 
-IndexKeyInfo parse_index_key(const std::string& key) {
-  static const std::regex kHnsw(R"(HNSW(\d+))");
-  static const std::regex kIvfFlat(R"(IVF(\d+),Flat)");
-  static const std::regex kIvfPq(R"(IVF(\d+),PQ(\d+)(?:x(\d+))?(?:np)?)");
-  static const std::regex kOpqIvfPq(R"(OPQ(\d+)_(\d+),IVF(\d+),PQ(\d+)(?:x(\d+))?)");
-  static const std::regex kOpqIvfHnswPq(R"(OPQ(\d+)_(\d+),IVF(\d+)_HNSW(\d+),PQ(\d+)(?:x(\d+))?)");
-  static const std::regex kPadIvfHnswPq(R"(Pad(\d+),IVF(\d+)_HNSW(\d+),PQ(\d+)(?:x(\d+))?)");
-  IndexKeyInfo info;
-  std::smatch m;
-  if (key == "Flat") {
-    info.family = IndexFamily::kFlat;
-  } else if (std::regex_match(key, m, kHnsw)) {
-    info.family = IndexFamily::kHnsw;
-    info.hnsw_m = to_int(m[1]);
-  } else if (std::regex_match(key, m, kIvfFlat)) {
-    info.family = IndexFamily::kIvfFlat;
-    info.nlist = to_int(m[1]);
-  } else if (std::regex_match(key, m, kIvfPq)) {
-    info.family = IndexFamily::kIvfPq;
-    info.nlist = to_int(m[1]);
-    info.pq_m = to_int(m[2]);
-    if (m[3].matched) info.pq_bits = to_int(m[3]);
-  } else if (std::regex_match(key, m, kOpqIvfPq)) {
-    info.family = IndexFamily::kOpqIvfPq;
-    info.opq_m = to_int(m[1]);
-    info.out_dim = to_int(m[2]);
-    info.nlist = to_int(m[3]);
-    info.pq_m = to_int(m[4]);
-    if (m[5].matched) info.pq_bits = to_int(m[5]);
-  } else if (std::regex_match(key, m, kOpqIvfHnswPq)) {
-    info.family = IndexFamily::kOpqIvfHnswPq;
-    info.opq_m = to_int(m[1]);
-    info.out_dim = to_int(m[2]);
-    info.nlist = to_int(m[3]);
-    info.hnsw_m = to_int(m[4]);
-    info.pq_m = to_int(m[5]);
-    if (m[6].matched) info.pq_bits = to_int(m[6]);
-  } else if (std::regex_match(key, m, kPadIvfHnswPq)) {
-    info.family = IndexFamily::kPadIvfHnswPq;
-    info.out_dim = to_int(m[1]);
-    info.nlist = to_int(m[2]);
-    info.hnsw_m = to_int(m[3]);
-    info.pq_m = to_int(m[4]);
-    if (m[5].matched) info.pq_bits = to_int(m[5]);
+namespace {
+
+// Consumes `prefix` at the start of `s`.
+bool take(std::string_view& s, std::string_view prefix) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  s.remove_prefix(prefix.size());
+  return true;
+}
+
+// Consumes a decimal number (at least one digit) at the start of `s`.
+bool take_number(std::string_view& s, int64_t* out) {
+  size_t i = 0;
+  int64_t value = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i < 18) value = value * 10 + (s[i++] - '0');
+  if (i == 0) return false;
+  s.remove_prefix(i);
+  *out = value;
+  return true;
+}
+
+// "PQ{m}[x{bits}][np]", the whole of `s`.
+bool parse_pq(std::string_view s, IndexKeyInfo* info) {
+  if (!take(s, "PQ") || !take_number(s, &info->pq_m)) return false;
+  if (take(s, "x") && !take_number(s, &info->pq_bits)) return false;
+  take(s, "np");
+  return s.empty();
+}
+
+// "IVF{c}" or "IVF{c}_HNSW{M}", the whole of `s`; sets *hnsw when the quantizer is HNSW.
+bool parse_ivf(std::string_view s, IndexKeyInfo* info, bool* hnsw) {
+  if (!take(s, "IVF") || !take_number(s, &info->nlist)) return false;
+  *hnsw = take(s, "_HNSW");
+  if (*hnsw && !take_number(s, &info->hnsw_m)) return false;
+  return s.empty();
+}
+
+std::vector<std::string_view> split_commas(std::string_view s) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ',') {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
   }
+  return parts;
+}
+
+}  // namespace
+
+// Hand-written rather than std::regex: g++ 12 reports false maybe-uninitialized warnings inside
+// <regex> under the sanitizer build, which -Werror turns into errors.
+IndexKeyInfo parse_index_key(const std::string& key) {
+  IndexKeyInfo info;
+  const auto parts = split_commas(key);
+  bool hnsw_coarse = false;
+  std::string_view first = parts[0];
+  if (parts.size() == 1 && first == "Flat") {
+    info.family = IndexFamily::kFlat;
+  } else if (parts.size() == 1 && take(first, "HNSW") && take_number(first, &info.hnsw_m) &&
+             first.empty()) {
+    info.family = IndexFamily::kHnsw;
+  } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) && !hnsw_coarse &&
+             parts[1] == "Flat") {
+    info.family = IndexFamily::kIvfFlat;
+  } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) && !hnsw_coarse &&
+             parse_pq(parts[1], &info)) {
+    info.family = IndexFamily::kIvfPq;
+  } else if (parts.size() == 3 && parse_ivf(parts[1], &info, &hnsw_coarse) &&
+             parse_pq(parts[2], &info)) {
+    std::string_view transform = parts[0];
+    if (take(transform, "OPQ") && take_number(transform, &info.opq_m) && take(transform, "_") &&
+        take_number(transform, &info.out_dim) && transform.empty()) {
+      info.family = hnsw_coarse ? IndexFamily::kOpqIvfHnswPq : IndexFamily::kOpqIvfPq;
+    } else if (hnsw_coarse && take(transform, "Pad") && take_number(transform, &info.out_dim) &&
+               transform.empty()) {
+      info.family = IndexFamily::kPadIvfHnswPq;
+    }
+  }
+  if (info.family == IndexFamily::kOther) return IndexKeyInfo{};
   return info;
 }
 

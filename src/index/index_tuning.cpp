@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
-#include <regex>
 #include <vector>
 
 #include "core/error.h"
@@ -35,39 +34,55 @@ struct ParamFamily {
   double precision_boost = 6;
 };
 
-bool family_of(const std::string& key, ParamFamily* family) {
-  static const std::regex kOpqIvfPq(R"(^OPQ\d+_\d+,IVF\d+,PQ\d+)");
-  static const std::regex kOpqIvfHnswPq(R"(^OPQ\d+_\d+,IVF\d+_HNSW\d+,PQ\d+)");
-  static const std::regex kHnsw(R"(^HNSW\d+)");
-  static const std::regex kIvfFlat(R"(^IVF\d+,Flat)");
-  static const std::regex kAnyIvf(R"(IVF(\d+))");
-  const IndexKeyInfo info = parse_index_key(key);
-  if (std::regex_search(key, kOpqIvfPq)) {
-    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v) + "," + kPolysemousOff; }, 1,
-               std::min(kMaxNprobe, info.nlist), 6};
-  } else if (std::regex_search(key, kOpqIvfHnswPq)) {
-    const int64_t hi = std::min(kMaxNprobe, info.nlist);
-    *family = {[](int64_t v) {
-                 return "nprobe=" + std::to_string(v) + ",efSearch=" + std::to_string(2 * v) + "," +
-                        kPolysemousOff;
-               },
-               std::min<int64_t>(16, hi), hi, 12};
-  } else if (std::regex_search(key, kHnsw)) {
-    *family = {[](int64_t v) { return "efSearch=" + std::to_string(v); }, kMinEfSearch,
-               kMaxEfSearch, 6};
-  } else if (std::regex_search(key, kIvfFlat)) {
-    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v); }, 1, info.nlist, 6};
-  } else if (info.family == IndexFamily::kIvfPq) {
-    // Not a key autofaiss proposes (a forced one): nprobe as for the OPQ variant.
-    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v) + "," + kPolysemousOff; }, 1,
-               std::min(kMaxNprobe, info.nlist), 6};
-  } else if (std::smatch m; std::regex_search(key, m, kAnyIvf)) {
-    // Any other IVF key (e.g. a forced IVF4096,SQ8): nprobe over its lists.
-    *family = {[](int64_t v) { return "nprobe=" + std::to_string(v); }, 1,
-               std::min<int64_t>(kMaxNprobe, std::stoll(m[1].str())), 6};
-  } else {
-    return false;
+// The nlist of the first "IVF{c}" in a key, 0 when there is none.
+int64_t ivf_lists(const std::string& key) {
+  const size_t at = key.find("IVF");
+  if (at == std::string::npos) return 0;
+  int64_t value = 0;
+  for (size_t i = at + 3; i < key.size() && key[i] >= '0' && key[i] <= '9' && i < at + 21; ++i) {
+    value = value * 10 + (key[i] - '0');
   }
+  return value;
+}
+
+std::string nprobe_param(int64_t v) {
+  return "nprobe=" + std::to_string(v);
+}
+
+bool family_of(const std::string& key, ParamFamily* family) {
+  const IndexKeyInfo info = parse_index_key(key);
+  switch (info.family) {
+    case IndexFamily::kOpqIvfPq:
+    case IndexFamily::kIvfPq:  // not proposed by autofaiss (a forced key): as with OPQ
+      *family = {[](int64_t v) { return nprobe_param(v) + "," + kPolysemousOff; }, 1,
+                 std::min(kMaxNprobe, info.nlist), 6};
+      return true;
+    case IndexFamily::kOpqIvfHnswPq:
+    case IndexFamily::kPadIvfHnswPq: {  // autofaiss cannot tune Pad keys; same as OPQ here
+      const int64_t hi = std::min(kMaxNprobe, info.nlist);
+      *family = {[](int64_t v) {
+                   return nprobe_param(v) + ",efSearch=" + std::to_string(2 * v) + "," +
+                          kPolysemousOff;
+                 },
+                 std::min<int64_t>(16, hi), hi, 12};
+      return true;
+    }
+    case IndexFamily::kHnsw:
+      *family = {[](int64_t v) { return "efSearch=" + std::to_string(v); }, kMinEfSearch,
+                 kMaxEfSearch, 6};
+      return true;
+    case IndexFamily::kIvfFlat:
+      *family = {nprobe_param, 1, info.nlist, 6};
+      return true;
+    case IndexFamily::kFlat:
+      return false;
+    case IndexFamily::kOther:
+      break;
+  }
+  // Any other IVF key (e.g. a forced IVF4096,SQ8): nprobe over its lists.
+  const int64_t lists = ivf_lists(key);
+  if (lists <= 0) return false;
+  *family = {nprobe_param, 1, std::min(kMaxNprobe, lists), 6};
   return true;
 }
 
@@ -97,8 +112,9 @@ double coverage(faiss::Index* index, const float* queries, int64_t nq, int64_t k
 }  // namespace
 
 std::string default_index_param(const std::string& key) {
-  static const std::regex kOpqIvfHnswPq(R"(^OPQ\d+_\d+,IVF\d+_HNSW\d+,PQ\d+)");
-  if (std::regex_search(key, kOpqIvfHnswPq)) return "nprobe=64,efSearch=128,ht=2048";
+  if (parse_index_key(key).family == IndexFamily::kOpqIvfHnswPq) {
+    return "nprobe=64,efSearch=128,ht=2048";
+  }
   return "";
 }
 

@@ -111,6 +111,11 @@ TEST(IndexSelectionTest, KeyParsing) {
   EXPECT_EQ(parse_index_key("Pad768,IVF4096_HNSW32,PQ64x4").pq_bits, 4);
   EXPECT_EQ(parse_index_key("IVF256,PQ16x8").family, IndexFamily::kIvfPq);
   EXPECT_EQ(parse_index_key("IVF256,SQ8").family, IndexFamily::kOther);
+  EXPECT_EQ(parse_index_key("IVF16384_HNSW32,Flat").family, IndexFamily::kOther);
+  EXPECT_EQ(parse_index_key("HNSW32x").family, IndexFamily::kOther);
+  EXPECT_EQ(parse_index_key("OPQ16_64,IVF256,PQ16x8np").family, IndexFamily::kOpqIvfPq);
+  EXPECT_EQ(parse_index_key("Pad768,IVF4096,PQ64").family, IndexFamily::kOther);
+  EXPECT_EQ(parse_index_key("IVF16384_HNSW32,PQ8").nlist, 0);  // HNSW coarse without OPQ/Pad
   EXPECT_TRUE(key_needs_training("IVF1,Flat"));
   EXPECT_FALSE(key_needs_training("HNSW32"));
 }

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "core/error.h"
@@ -17,13 +18,21 @@ namespace clipret::model {
 
 namespace {
 
+// Cache-line aligned: a 64-byte vector load of an unaligned row touches two lines (the
+// small-row kernel loads every weight once, and rows start at multiples of 16 floats).
+constexpr std::align_val_t kBufferAlignment{64};
+
 class HostStorage : public BufferStorage {
  public:
-  explicit HostStorage(size_t size) : data_(std::make_unique_for_overwrite<float[]>(size)) {}
-  float* data() override { return data_.get(); }
+  explicit HostStorage(size_t size)
+      : data_(static_cast<float*>(::operator new[](size * sizeof(float), kBufferAlignment))) {}
+  ~HostStorage() override { ::operator delete[](data_, kBufferAlignment); }
+  HostStorage(const HostStorage&) = delete;
+  HostStorage& operator=(const HostStorage&) = delete;
+  float* data() override { return data_; }
 
  private:
-  std::unique_ptr<float[]> data_;
+  float* data_;
 };
 
 CBLAS_TRANSPOSE to_cblas(Transpose t) {

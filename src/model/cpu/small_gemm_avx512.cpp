@@ -30,8 +30,28 @@ struct Avx512 {
   }
   static Reg fma(Reg x, Reg y, Reg acc) { return _mm512_fmadd_ps(x, y, acc); }
   static float sum(Reg r) { return _mm512_reduce_add_ps(r); }
-  static void prefetch(const float* p) {
-    _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
+  static __m128 sum4(Reg r0, Reg r1, Reg r2, Reg r3) {
+    // Halves: r01 holds r0's 256-bit half-sums in its low half and r1's in its high half.
+    const Reg r01 =
+        _mm512_add_ps(_mm512_shuffle_f32x4(r0, r1, 0x44), _mm512_shuffle_f32x4(r0, r1, 0xEE));
+    const Reg r23 =
+        _mm512_add_ps(_mm512_shuffle_f32x4(r2, r3, 0x44), _mm512_shuffle_f32x4(r2, r3, 0xEE));
+    // Quarters: 128-bit lane q holds four partial sums of r_q.
+    const Reg q =
+        _mm512_add_ps(_mm512_shuffle_f32x4(r01, r23, 0x88), _mm512_shuffle_f32x4(r01, r23, 0xDD));
+    // Within each lane: every element becomes the lane's total.
+    const Reg pairs = _mm512_add_ps(q, _mm512_permute_ps(q, 0x4E));
+    const Reg totals = _mm512_add_ps(pairs, _mm512_permute_ps(pairs, 0xB1));
+    return _mm512_castps512_ps128(_mm512_permutexvar_ps(
+        _mm512_setr_epi32(0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12), totals));
+  }
+  static void store4(float* p, __m128 sums, float alpha, float beta) {
+    __m128 out = _mm_mul_ps(_mm_set1_ps(alpha), sums);
+    if (beta != 0.0f) out = _mm_fmadd_ps(_mm_set1_ps(beta), _mm_loadu_ps(p), out);
+    _mm_storeu_ps(p, out);
+  }
+  static void prefetch(uintptr_t address) {
+    _mm_prefetch(reinterpret_cast<const char*>(address), _MM_HINT_T1);
   }
 };
 

@@ -5,7 +5,9 @@
 // Vec provides: Reg, kWidth (floats per Reg), kMaxRows and kMaxCols (the register block: rows
 // of a times rows of b, kMaxRows x kMaxCols accumulators plus kMaxCols + 1 operands must fit
 // the register file), zero(), load(p), load_tail(p, count < kWidth) (zeros past count),
-// fma(x, y, acc) = x y + acc, sum(r) (horizontal), prefetch(p).
+// fma(x, y, acc) = x y + acc, sum(r) (horizontal), prefetch(address) (into L2); with kMaxCols == 4
+// also sum4(r0, r1, r2, r3) (the four horizontal sums in a 4-float vector) and store4(p, sums,
+// alpha, beta) (p[0..3] = alpha sums + beta p[0..3], p not read when beta == 0).
 //
 // Vec is a type local to its file (an anonymous namespace), so every instantiation here has
 // internal linkage: no function compiled with AVX-512 enabled can be picked by the linker for a
@@ -14,16 +16,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace clipret::model::cpu::small_gemm_detail {
 
 template <class Vec>
 using BlockFn = void (*)(size_t k, const float* a, size_t lda, const float* b, size_t ldb,
                          float alpha, float beta, float* c, size_t ldc);
-
-// How far ahead (in floats) each row of b is prefetched: the rows are separate streams, a few
-// cache lines ahead of the loads hides DRAM latency the hardware prefetcher leaves.
-inline constexpr size_t kPrefetchAhead = 256;
 
 // c (ROWS x COLS, ldc) = alpha * a (ROWS x k) * b (COLS x k)^T + beta * c: every row of a
 // against every row of b, ROWS x COLS dot products accumulated in registers, Vec::kWidth
@@ -43,7 +42,10 @@ void dot_block(size_t k, const float* a, size_t lda, const float* b, size_t ldb,
     Reg w[COLS];
 #pragma GCC unroll 16
     for (int j = 0; j < COLS; ++j) {
-      Vec::prefetch(b + j * ldb + p + kPrefetchAhead);
+      // The same place in the next block's rows: exactly what is read one block later, whatever
+      // k. After the last block the addresses lie past b (an integer, not a pointer, so as not
+      // to form one): a few cache lines nobody reads, and prefetches never fault.
+      Vec::prefetch(reinterpret_cast<uintptr_t>(b + j * ldb + p) + COLS * ldb * sizeof(float));
       w[j] = Vec::load(b + j * ldb + p);
     }
 #pragma GCC unroll 16
@@ -68,10 +70,15 @@ void dot_block(size_t k, const float* a, size_t lda, const float* b, size_t ldb,
 #pragma GCC unroll 16
   for (int i = 0; i < ROWS; ++i) {
     float* row = c + i * ldc;
+    if constexpr (COLS == 4) {
+      // One transposing reduction for the four sums (a third of four separate ones).
+      Vec::store4(row, Vec::sum4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]), alpha, beta);
+    } else {
 #pragma GCC unroll 16
-    for (int j = 0; j < COLS; ++j) {
-      const float dot = alpha * Vec::sum(acc[i][j]);
-      row[j] = beta == 0.0f ? dot : dot + beta * row[j];
+      for (int j = 0; j < COLS; ++j) {
+        const float dot = alpha * Vec::sum(acc[i][j]);
+        row[j] = beta == 0.0f ? dot : dot + beta * row[j];
+      }
     }
   }
 }

@@ -18,6 +18,7 @@
 #include "bench_main.h"
 #include "model/clip_model.h"
 #include "model/cpu/cpu_backend.h"
+#include "model/cpu/small_gemm.h"
 
 namespace {
 
@@ -208,28 +209,38 @@ void BM_VitB32TextQuery(benchmark::State& state) {
   clipret::model::set_blas_threads(kThreads);
 }
 
-// One text-tower product shape, 12 rows (a query) times 12 distinct weights (one per layer, 4
-// to 48 MB: more than the caches, as in the tower) in turn; range(0) x range(1) = out x in,
-// range(2) threads, range(3) = 1: default backend, 0: OpenBLAS only. Reports the weights'
+// `rows` rows (a query: 12) times a text-tower weight, out x in, taking 12 distinct weights
+// (one per layer, 4 to 48 MB: more than the caches, as in the tower) in turn, on `threads`
+// threads: through CpuBackend (small_gemm: with the small-row kernel, or OpenBLAS only) or, with
+// kernel_only, the kernel itself on one thread whatever the rows. Reports the weights'
 // streaming rate (GB/s) besides GFLOP/s.
-void BM_QueryLinear(benchmark::State& state) {
-  const size_t out = static_cast<size_t>(state.range(0));
-  const size_t in = static_cast<size_t>(state.range(1));
-  constexpr size_t kRows = 12;
+void run_query_linear(benchmark::State& state, size_t rows, size_t out, size_t in, int threads,
+                      bool kernel_only, bool small_gemm) {
   constexpr size_t kLayers = 12;
-  CpuBackend backend(CpuBackendOptions{.small_gemm = state.range(3) != 0});
+  CpuBackend backend(CpuBackendOptions{.small_gemm = small_gemm});
+  const clipret::model::cpu::SmallGemmKernel* kernel =
+      clipret::model::cpu::best_small_gemm_kernel();
+  if (kernel_only && kernel == nullptr) {
+    state.SkipWithError("no small-gemm kernel on this CPU");
+    return;
+  }
   std::mt19937 engine(3);
   std::normal_distribution<float> dist(0.0f, 0.02f);
   std::vector<float> weights(kLayers * out * in);
   for (float& v : weights) v = dist(engine);
-  std::vector<float> x(kRows * in);
+  std::vector<float> x(rows * in);
   for (float& v : x) v = dist(engine);
-  std::vector<float> y(kRows * out);
-  clipret::model::set_blas_threads(static_cast<int>(state.range(2)));
+  std::vector<float> y(rows * out);
+  clipret::model::set_blas_threads(threads);
   size_t layer = 0;
   for (auto _ : state) {
-    backend.gemm(Transpose::kNo, Transpose::kYes, kRows, out, in, 1.0f, x.data(), in,
-                 weights.data() + layer * out * in, in, 0.0f, y.data(), out);
+    const float* w = weights.data() + layer * out * in;
+    if (kernel_only) {
+      kernel->gemm_nt(rows, out, in, 1.0f, x.data(), in, w, in, 0.0f, y.data(), out);
+    } else {
+      backend.gemm(Transpose::kNo, Transpose::kYes, rows, out, in, 1.0f, x.data(), in, w, in, 0.0f,
+                   y.data(), out);
+    }
     benchmark::DoNotOptimize(y.data());
     layer = (layer + 1) % kLayers;
   }
@@ -238,8 +249,24 @@ void BM_QueryLinear(benchmark::State& state) {
   state.counters["GB/s"] =
       benchmark::Counter(per_call * sizeof(float) * static_cast<double>(state.iterations()) / 1e9,
                          benchmark::Counter::kIsRate);
-  set_gflops(state, 2.0 * kRows * per_call);
+  set_gflops(state, 2.0 * static_cast<double>(rows) * per_call);
 }
+
+// A query's products one by one: range(0) x range(1) = out x in, range(2) threads, range(3) = 1:
+// default backend, 0: OpenBLAS only.
+void BM_QueryLinear(benchmark::State& state) {
+  run_query_linear(state, 12, static_cast<size_t>(state.range(0)),
+                   static_cast<size_t>(state.range(1)), static_cast<int>(state.range(2)), false,
+                   state.range(3) != 0);
+}
+
+// Where the small-row kernel stops paying: range(0) rows times a 2048 x 512 weight (fc1) on one
+// thread, range(1) = 1: the kernel called directly (whatever the rows), 0: OpenBLAS.
+void BM_SmallGemmCrossover(benchmark::State& state) {
+  const bool kernel = state.range(1) != 0;
+  run_query_linear(state, static_cast<size_t>(state.range(0)), 2048, 512, 1, kernel, false);
+}
+
 // range(0) images and range(0) captions of 12 ids per iteration: samples/s without I/O. Forward
 // passes of at most ClipModelOptions{}.max_batch (32), as the inference CLI runs them.
 void BM_VitB32ImageAndText(benchmark::State& state) {
@@ -303,6 +330,11 @@ BENCHMARK(BM_QueryLinear)
     ->ArgsProduct({{2048}, {512}, {1, 2}, {1, 0}})
     ->ArgsProduct({{512}, {2048}, {1, 2}, {1, 0}})
     ->ArgsProduct({{512}, {512}, {1, 2}, {1, 0}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(BM_SmallGemmCrossover)
+    ->ArgNames({"rows", "kernel"})
+    ->ArgsProduct({{1, 4, 8, 12, 16, 24, 32, 50}, {1, 0}})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 BENCHMARK(BM_VitB32ImageAndText)

@@ -186,8 +186,10 @@ void run_texts(benchmark::State& state, ClipModel& model, size_t n, size_t token
   set_gflops(state, static_cast<double>(n) * text_flops(model.config(), truncated ? tokens : seq));
 }
 
+// range(0): batch; range(1) = 1: default backend, 0: OpenBLAS for every product.
 void BM_VitB32Image(benchmark::State& state) {
-  run_images(state, vit_b32(true), static_cast<size_t>(state.range(0)));
+  ClipModel& model = state.range(1) != 0 ? vit_b32(true) : vit_b32_openblas_only();
+  run_images(state, model, static_cast<size_t>(state.range(0)));
 }
 void BM_VitB32ImageNaiveGemm(benchmark::State& state) {
   run_images(state, vit_b32_naive(), static_cast<size_t>(state.range(0)));
@@ -302,10 +304,12 @@ void BM_TinyText(benchmark::State& state) {
 }
 
 BENCHMARK(BM_VitB32Image)
-    ->ArgName("batch")
-    ->Arg(1)
-    ->Arg(32)
-    ->Arg(64)
+    ->ArgNames({"batch", "kernel"})
+    ->Args({1, 1})
+    ->Args({32, 1})
+    ->Args({64, 1})
+    ->Args({1, 0})
+    ->Args({32, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_VitB32Text)
@@ -334,7 +338,7 @@ BENCHMARK(BM_QueryLinear)
     ->UseRealTime();
 BENCHMARK(BM_SmallGemmCrossover)
     ->ArgNames({"rows", "kernel"})
-    ->ArgsProduct({{1, 4, 8, 12, 16, 24, 32, 50}, {1, 0}})
+    ->ArgsProduct({{1, 4, 8, 12, 16, 24, 32, 50, 64, 100, 200}, {1, 0}})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 BENCHMARK(BM_VitB32ImageAndText)

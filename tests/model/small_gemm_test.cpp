@@ -100,7 +100,7 @@ TEST(SmallGemmTest, KZeroScalesC) {
   }
 }
 
-// CpuBackend sends x W^T products of up to kSmallGemmMaxRows rows to the kernel, split over the
+// CpuBackend sends x W^T products of up to the kernel's max_rows rows to it, split over the
 // columns on 2 threads when W is large enough; other shapes to OpenBLAS. All must agree with
 // the reference, with and without the kernel.
 TEST(SmallGemmTest, CpuBackendRoutesSmallProducts) {
@@ -109,7 +109,7 @@ TEST(SmallGemmTest, CpuBackendRoutesSmallProducts) {
   CpuBackend with_kernel;
   CpuBackend openblas_only({.small_gemm = false});
   for (CpuBackend* backend : {&with_kernel, &openblas_only}) {
-    for (const size_t m : {1, 5, 12, 16, 17, 24}) {
+    for (const size_t m : {1, 5, 12, 16, 17, 24, 64, 65}) {
       // 300 x 301 weights: above the backend's threshold for a second thread.
       for (const size_t n : {9, 300}) {
         const size_t k = n == 300 ? 301 : 37;

@@ -81,7 +81,7 @@ void CpuBackend::gemm(Transpose trans_a, Transpose trans_b, size_t m, size_t n, 
                       float beta, float* c, size_t ldc) {
   if (m == 0 || n == 0) return;
   if (small_gemm_ != nullptr && trans_a == Transpose::kNo && trans_b == Transpose::kYes &&
-      m <= cpu::kSmallGemmMaxRows) {
+      m <= small_gemm_->max_rows) {
     small_gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }

@@ -13,9 +13,12 @@ std::vector<SmallGemmKernel> detect_kernels() {
   // __builtin_cpu_supports also checks that the OS saves the vector registers (XGETBV).
   const bool fma = __builtin_cpu_supports("fma");
   if (fma && __builtin_cpu_supports("avx512f")) {
-    kernels.push_back({"avx512", &small_gemm_nt_avx512});
+    // Up to 64 rows: an image at batch 1 (50 tokens), a few texts. Measured 1.6x OpenBLAS's
+    // AVX2 kernels at 64 rows and still ahead at 200 (bench/RESULTS.md, SmallGemmCrossover).
+    kernels.push_back({"avx512", &small_gemm_nt_avx512, 64});
   }
-  if (fma && __builtin_cpu_supports("avx2")) kernels.push_back({"avx2", &small_gemm_nt_avx2});
+  // Same width as OpenBLAS's Haswell kernels: only where their packing copy dominates.
+  if (fma && __builtin_cpu_supports("avx2")) kernels.push_back({"avx2", &small_gemm_nt_avx2, 16});
 #endif
   return kernels;
 }

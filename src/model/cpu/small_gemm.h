@@ -4,9 +4,10 @@
 // c (m x n) = alpha * a (m x k) * b^T + beta * c with b stored n x k (a Linear layer's weight,
 // out x in), every matrix row-major with its own leading dimension. Each output is a dot product
 // of a row of a and a row of b: the kernels stream b once, a few of its rows at a time, and keep
-// the dot products of all m rows of a with them in vector registers (a stays in cache). For
-// m <= ~16 that is bound by memory bandwidth, where OpenBLAS 0.3.21 spends half the time copying
-// b into panels it uses once. Larger m reuse each panel often enough that OpenBLAS wins.
+// their dot products with a few rows of a in vector registers, for all rows of a in turn (a
+// stays in L1/L2, the block of b in L1). For a query (m ~ 12) that is bound by memory bandwidth
+// and arithmetic, where OpenBLAS 0.3.21 spends half its time copying b into panels it uses once.
+// Once a no longer fits in L2 (m x k floats; hundreds of rows) OpenBLAS's cache blocking wins.
 //
 // One kernel per instruction set, compiled in its own file with that file's -m flags
 // (small_gemm_avx512.cpp, small_gemm_avx2.cpp); the best one the CPU supports is chosen at run
@@ -18,11 +19,8 @@
 
 namespace clipret::model::cpu {
 
-// Rows up to which CpuBackend routes a product to these kernels.
-inline constexpr size_t kSmallGemmMaxRows = 16;
-
 // c[i][j] = alpha * sum_p a[i lda + p] b[j ldb + p] + beta * c[i ldc + j] for i < m, j < n; c is
-// not read when beta == 0. Any m works; the kernels are meant for m <= kSmallGemmMaxRows.
+// not read when beta == 0. Any m works; CpuBackend uses them up to SmallGemmKernel::max_rows.
 using SmallGemmNtFn = void (*)(size_t m, size_t n, size_t k, float alpha, const float* a,
                                size_t lda, const float* b, size_t ldb, float beta, float* c,
                                size_t ldc);
@@ -30,6 +28,9 @@ using SmallGemmNtFn = void (*)(size_t m, size_t n, size_t k, float alpha, const 
 struct SmallGemmKernel {
   const char* name;  // "avx512", "avx2"
   SmallGemmNtFn gemm_nt;
+  // Rows up to which it beats OpenBLAS here (with OPENBLAS_CORETYPE=Haswell, bench/RESULTS.md):
+  // CpuBackend sends products with more rows to OpenBLAS.
+  size_t max_rows;
 };
 
 // Every kernel this CPU can run, fastest first (empty when none): tests check each.

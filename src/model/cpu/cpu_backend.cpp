@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <new>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -100,7 +101,9 @@ void CpuBackend::small_gemm(size_t m, size_t n, size_t k, float alpha, const flo
   constexpr size_t kColumnGranule = 16;
 
   const cpu::SmallGemmNtFn kernel = small_gemm_->gemm_nt;
-  const int threads = blas_threads();
+  // More threads than cores would only take turns spinning.
+  static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = std::min(blas_threads(), cores);
   if (threads <= 1 || n * k < kMinParallelWeights) {
     kernel(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "model/cpu/cpu_backend.h"
@@ -110,9 +111,9 @@ TEST(SmallGemmTest, CpuBackendRoutesSmallProducts) {
   CpuBackend openblas_only({.small_gemm = false});
   for (CpuBackend* backend : {&with_kernel, &openblas_only}) {
     for (const size_t m : {1, 5, 12, 16, 17, 24, 64, 65}) {
-      // 300 x 301 weights: above the backend's threshold for a second thread.
-      for (const size_t n : {9, 300}) {
-        const size_t k = n == 300 ? 301 : 37;
+      // (n, k): OpenBLAS (k below the kernel's minimum), the kernel on one thread, the kernel
+      // on two (300 x 301 weights are above the threshold for a second thread).
+      for (const auto& [n, k] : {std::pair<size_t, size_t>{9, 37}, {9, 301}, {300, 301}}) {
         const Product p{m, n, k, k, k + 1, n, 1.0f, m % 2 == 0 ? 1.0f : 0.0f};
         check(
             p,

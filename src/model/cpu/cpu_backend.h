@@ -21,9 +21,9 @@ class WorkerPool;
 }  // namespace cpu
 
 struct CpuBackendOptions {
-  // gemm(kNo, kYes, m <= the kernel's max_rows, ...), x W^T with few rows, runs on the small-row
-  // kernel when the CPU has AVX-512 or AVX2 (OpenBLAS 0.3.21 copies every weight into panels it
-  // then uses for 12 rows only). false: every product goes to OpenBLAS (to compare).
+  // gemm(kNo, kYes, m <= the kernel's max_rows, n, k >= 256), x W^T with few rows, runs on the
+  // small-row kernel when the CPU has AVX-512 or AVX2 (OpenBLAS 0.3.21 copies every weight into
+  // panels it then uses for 12 rows only). false: every product goes to OpenBLAS (to compare).
   bool small_gemm = true;
 };
 

@@ -7,7 +7,8 @@
 // their dot products with a few rows of a in vector registers, for all rows of a in turn (a
 // stays in L1/L2, the block of b in L1). For a query (m ~ 12) that is bound by memory bandwidth
 // and arithmetic, where OpenBLAS 0.3.21 spends half its time copying b into panels it uses once.
-// Once a no longer fits in L2 (m x k floats; hundreds of rows) OpenBLAS's cache blocking wins.
+// The kernels have no cache blocking over a, so batches (hundreds of rows, a no longer in L2)
+// stay on OpenBLAS.
 //
 // One kernel per instruction set, compiled in its own file with that file's -m flags
 // (small_gemm_avx512.cpp, small_gemm_avx2.cpp); the best one the CPU supports is chosen at run
@@ -28,8 +29,8 @@ using SmallGemmNtFn = void (*)(size_t m, size_t n, size_t k, float alpha, const 
 struct SmallGemmKernel {
   const char* name;  // "avx512", "avx2"
   SmallGemmNtFn gemm_nt;
-  // Rows up to which it beats OpenBLAS here (with OPENBLAS_CORETYPE=Haswell, bench/RESULTS.md):
-  // CpuBackend sends products with more rows to OpenBLAS.
+  // Rows up to which CpuBackend uses it, more go to OpenBLAS (small_gemm.cpp says why; the
+  // AVX-512 kernel's limit is measured against OpenBLAS's Haswell kernels, bench/RESULTS.md).
   size_t max_rows;
 };
 

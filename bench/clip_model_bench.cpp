@@ -7,7 +7,8 @@
 // 32 and 64, 2 OpenBLAS threads; the clip_tiny_hf fixture; and, as the peer, the same model with
 // every gemm replaced by a plain loop (NaiveGemmBackend), to show what the BLAS path is worth.
 // The GFLOP/s counter counts the towers' multiply-adds (tower_flops below); compare it with
-// bench/sgemm_peak_bench.cpp. VitB32TextQuery is the latency of one search query (batch 1);
+// bench/sgemm_peak_bench.cpp. VitB32TextQuery is the latency of one search query (batch 1),
+// with the small-row kernel and without (OpenBLAS only), QueryLinear its products one by one;
 // VitB32ImageAndText the model-only peer of the end-to-end run (bench/inference_e2e.sh).
 #include <algorithm>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "bench_main.h"
 #include "model/clip_model.h"
 #include "model/cpu/cpu_backend.h"
+#include "model/cpu/small_gemm.h"
 
 namespace {
 
@@ -25,6 +27,7 @@ using clipret::model::ClipConfig;
 using clipret::model::ClipModel;
 using clipret::model::ClipModelOptions;
 using clipret::model::CpuBackend;
+using clipret::model::CpuBackendOptions;
 using clipret::model::TransformerConfig;
 using clipret::model::Transpose;
 
@@ -103,6 +106,19 @@ ClipModel& vit_b32(bool truncate_text) {
   return *model;
 }
 
+// The same model (same seed, same weights) on a backend that sends every product to OpenBLAS,
+// as before the small-row kernel: the "before" of the text query, in the same run.
+ClipModel& vit_b32_openblas_only() {
+  static std::unique_ptr<ClipModel> model;
+  if (!model) {
+    model = std::make_unique<ClipModel>(ClipModel::with_random_weights(
+        clipret::model::vit_b32_config(), kSeed,
+        std::make_unique<CpuBackend>(CpuBackendOptions{.small_gemm = false}),
+        {.threads = kThreads, .max_batch = kMaxBatch}));
+  }
+  return *model;
+}
+
 ClipModel& vit_b32_naive() {
   static std::unique_ptr<ClipModel> model;
   if (!model) {
@@ -170,8 +186,10 @@ void run_texts(benchmark::State& state, ClipModel& model, size_t n, size_t token
   set_gflops(state, static_cast<double>(n) * text_flops(model.config(), truncated ? tokens : seq));
 }
 
+// range(0): batch; range(1) = 1: default backend, 0: OpenBLAS for every product.
 void BM_VitB32Image(benchmark::State& state) {
-  run_images(state, vit_b32(true), static_cast<size_t>(state.range(0)));
+  ClipModel& model = state.range(1) != 0 ? vit_b32(true) : vit_b32_openblas_only();
+  run_images(state, model, static_cast<size_t>(state.range(0)));
 }
 void BM_VitB32ImageNaiveGemm(benchmark::State& state) {
   run_images(state, vit_b32_naive(), static_cast<size_t>(state.range(0)));
@@ -183,13 +201,74 @@ void BM_VitB32Text(benchmark::State& state) {
   run_texts(state, vit_b32(truncated), static_cast<size_t>(state.range(2)),
             static_cast<size_t>(state.range(0)), truncated);
 }
-// One query of 12 ids (start, 10 word pieces, end), batch 1, on range(0) OpenBLAS threads.
+// One query of 12 ids (start, 10 word pieces, end), batch 1, on range(0) threads; range(1) = 1:
+// the default backend (small-row products on the project's kernel), 0: OpenBLAS for every
+// product (before the kernel).
 void BM_VitB32TextQuery(benchmark::State& state) {
-  ClipModel& model = vit_b32(true);
+  ClipModel& model = state.range(1) != 0 ? vit_b32(true) : vit_b32_openblas_only();
   clipret::model::set_blas_threads(static_cast<int>(state.range(0)));
   run_texts(state, model, 1, 12, true);
   clipret::model::set_blas_threads(kThreads);
 }
+
+// `rows` rows (a query: 12) times a text-tower weight, out x in, taking 12 distinct weights
+// (one per layer, 4 to 48 MB: more than the caches, as in the tower) in turn, on `threads`
+// threads: through CpuBackend (small_gemm: with the small-row kernel, or OpenBLAS only) or, with
+// kernel_only, the kernel itself on one thread whatever the rows. Reports the weights'
+// streaming rate (GB/s) besides GFLOP/s.
+void run_query_linear(benchmark::State& state, size_t rows, size_t out, size_t in, int threads,
+                      bool kernel_only, bool small_gemm) {
+  constexpr size_t kLayers = 12;
+  CpuBackend backend(CpuBackendOptions{.small_gemm = small_gemm});
+  const clipret::model::cpu::SmallGemmKernel* kernel =
+      clipret::model::cpu::best_small_gemm_kernel();
+  if (kernel_only && kernel == nullptr) {
+    state.SkipWithError("no small-gemm kernel on this CPU");
+    return;
+  }
+  std::mt19937 engine(3);
+  std::normal_distribution<float> dist(0.0f, 0.02f);
+  std::vector<float> weights(kLayers * out * in);
+  for (float& v : weights) v = dist(engine);
+  std::vector<float> x(rows * in);
+  for (float& v : x) v = dist(engine);
+  std::vector<float> y(rows * out);
+  clipret::model::set_blas_threads(threads);
+  size_t layer = 0;
+  for (auto _ : state) {
+    const float* w = weights.data() + layer * out * in;
+    if (kernel_only) {
+      kernel->gemm_nt(rows, out, in, 1.0f, x.data(), in, w, in, 0.0f, y.data(), out);
+    } else {
+      backend.gemm(Transpose::kNo, Transpose::kYes, rows, out, in, 1.0f, x.data(), in, w, in, 0.0f,
+                   y.data(), out);
+    }
+    benchmark::DoNotOptimize(y.data());
+    layer = (layer + 1) % kLayers;
+  }
+  clipret::model::set_blas_threads(kThreads);
+  const double per_call = static_cast<double>(out * in);
+  state.counters["GB/s"] =
+      benchmark::Counter(per_call * sizeof(float) * static_cast<double>(state.iterations()) / 1e9,
+                         benchmark::Counter::kIsRate);
+  set_gflops(state, 2.0 * static_cast<double>(rows) * per_call);
+}
+
+// A query's products one by one: range(0) x range(1) = out x in, range(2) threads, range(3) = 1:
+// default backend, 0: OpenBLAS only.
+void BM_QueryLinear(benchmark::State& state) {
+  run_query_linear(state, 12, static_cast<size_t>(state.range(0)),
+                   static_cast<size_t>(state.range(1)), static_cast<int>(state.range(2)), false,
+                   state.range(3) != 0);
+}
+
+// Where the small-row kernel stops paying: range(0) rows times a 2048 x 512 weight (fc1) on one
+// thread, range(1) = 1: the kernel called directly (whatever the rows), 0: OpenBLAS.
+void BM_SmallGemmCrossover(benchmark::State& state) {
+  const bool kernel = state.range(1) != 0;
+  run_query_linear(state, static_cast<size_t>(state.range(0)), 2048, 512, 1, kernel, false);
+}
+
 // range(0) images and range(0) captions of 12 ids per iteration: samples/s without I/O. Forward
 // passes of at most ClipModelOptions{}.max_batch (32), as the inference CLI runs them.
 void BM_VitB32ImageAndText(benchmark::State& state) {
@@ -225,10 +304,12 @@ void BM_TinyText(benchmark::State& state) {
 }
 
 BENCHMARK(BM_VitB32Image)
-    ->ArgName("batch")
-    ->Arg(1)
-    ->Arg(32)
-    ->Arg(64)
+    ->ArgNames({"batch", "kernel"})
+    ->Args({1, 1})
+    ->Args({32, 1})
+    ->Args({64, 1})
+    ->Args({1, 0})
+    ->Args({32, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_VitB32Text)
@@ -240,10 +321,25 @@ BENCHMARK(BM_VitB32Text)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_VitB32TextQuery)
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
+    ->ArgNames({"threads", "kernel"})
+    ->Args({1, 1})
+    ->Args({2, 1})
+    ->Args({1, 0})
+    ->Args({2, 0})
     ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_QueryLinear)
+    ->ArgNames({"out", "in", "threads", "kernel"})
+    ->ArgsProduct({{1536}, {512}, {1, 2}, {1, 0}})
+    ->ArgsProduct({{2048}, {512}, {1, 2}, {1, 0}})
+    ->ArgsProduct({{512}, {2048}, {1, 2}, {1, 0}})
+    ->ArgsProduct({{512}, {512}, {1, 2}, {1, 0}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(BM_SmallGemmCrossover)
+    ->ArgNames({"rows", "kernel"})
+    ->ArgsProduct({{1, 4, 8, 12, 16, 24, 32, 50, 64, 100, 200}, {1, 0}})
+    ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 BENCHMARK(BM_VitB32ImageAndText)
     ->ArgName("batch")

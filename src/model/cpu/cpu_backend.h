@@ -1,20 +1,36 @@
-// model/cpu/cpu_backend.h: the Backend on the CPU: OpenBLAS sgemm for every matrix product,
-// plain loops for the rest.
+// model/cpu/cpu_backend.h: the Backend on the CPU: OpenBLAS sgemm for the matrix products,
+// except products of a few rows (a text query) by a Linear weight, which run on this project's
+// kernels (model/cpu/small_gemm.h); plain loops for the rest.
 //
 // Non-gemm ops run on the calling thread: they are a few percent of the work, and a second
-// thread pool would fight OpenBLAS's for the cores. OpenBLAS's thread count is process-wide and
-// is changed only by set_blas_threads().
+// thread pool would fight OpenBLAS's for the cores. The small-row products use as many threads
+// as OpenBLAS is set to (a pool of their own, model/cpu/worker_pool.h, idle while OpenBLAS
+// works). OpenBLAS's thread count is process-wide and is changed only by set_blas_threads().
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "model/backend.h"
 
 namespace clipret::model {
 
+namespace cpu {
+struct SmallGemmKernel;
+class WorkerPool;
+}  // namespace cpu
+
+struct CpuBackendOptions {
+  // gemm(kNo, kYes, m <= the kernel's max_rows, n, k >= 256), x W^T with few rows, runs on the
+  // small-row kernel when the CPU has AVX-512 or AVX2 (OpenBLAS 0.3.21 copies every weight into
+  // panels it then uses for 12 rows only). false: every product goes to OpenBLAS (to compare).
+  bool small_gemm = true;
+};
+
 class CpuBackend : public Backend {
  public:
-  CpuBackend();
+  explicit CpuBackend(CpuBackendOptions options = {});
+  ~CpuBackend() override;
 
   const char* name() const override { return name_.c_str(); }
   Buffer alloc(size_t size) override;
@@ -39,7 +55,13 @@ class CpuBackend : public Backend {
               float* out) override;
 
  private:
+  // The small-row product, split over the columns on blas_threads() threads.
+  void small_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                  const float* b, size_t ldb, float beta, float* c, size_t ldc);
+
   std::string name_;
+  const cpu::SmallGemmKernel* small_gemm_ = nullptr;  // null: OpenBLAS only
+  std::unique_ptr<cpu::WorkerPool> workers_;          // started on first parallel use
 };
 
 // Sets OpenBLAS's (process-wide) thread count; threads <= 0 leaves it as it is. The only place

@@ -1,0 +1,42 @@
+// model/cpu/small_gemm.h: matrix products with few rows (a text query: ~12 tokens) that read
+// the weights straight from their nn.Linear layout, without OpenBLAS's packing copy.
+//
+// c (m x n) = alpha * a (m x k) * b^T + beta * c with b stored n x k (a Linear layer's weight,
+// out x in), every matrix row-major with its own leading dimension. Each output is a dot product
+// of a row of a and a row of b: the kernels stream b once, a few of its rows at a time, and keep
+// their dot products with a few rows of a in vector registers, for all rows of a in turn (a
+// stays in L1/L2, the block of b in L1). For a query (m ~ 12) that is bound by memory bandwidth
+// and arithmetic, where OpenBLAS 0.3.21 spends half its time copying b into panels it uses once.
+// The kernels have no cache blocking over a, so batches (hundreds of rows, a no longer in L2)
+// stay on OpenBLAS.
+//
+// One kernel per instruction set, compiled in its own file with that file's -m flags
+// (small_gemm_avx512.cpp, small_gemm_avx2.cpp); the best one the CPU supports is chosen at run
+// time, and none on other CPUs (callers then use OpenBLAS).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace clipret::model::cpu {
+
+// c[i][j] = alpha * sum_p a[i lda + p] b[j ldb + p] + beta * c[i ldc + j] for i < m, j < n; c is
+// not read when beta == 0. Any m works; CpuBackend uses them up to SmallGemmKernel::max_rows.
+using SmallGemmNtFn = void (*)(size_t m, size_t n, size_t k, float alpha, const float* a,
+                               size_t lda, const float* b, size_t ldb, float beta, float* c,
+                               size_t ldc);
+
+struct SmallGemmKernel {
+  const char* name;  // "avx512", "avx2"
+  SmallGemmNtFn gemm_nt;
+  // Rows up to which CpuBackend uses it, more go to OpenBLAS (small_gemm.cpp says why; the
+  // AVX-512 kernel's limit is measured against OpenBLAS's Haswell kernels, bench/RESULTS.md).
+  size_t max_rows;
+};
+
+// Every kernel this CPU can run, fastest first (empty when none): tests check each.
+const std::vector<SmallGemmKernel>& supported_small_gemm_kernels();
+// The fastest supported kernel, or nullptr.
+const SmallGemmKernel* best_small_gemm_kernel();
+
+}  // namespace clipret::model::cpu

@@ -1,0 +1,132 @@
+// The small-row kernels (model/cpu/small_gemm.h) against a double-precision reference, for
+// every kernel this CPU runs, and CpuBackend's routing to them (threads included).
+#include "model/cpu/small_gemm.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "model/cpu/cpu_backend.h"
+
+namespace clipret::model {
+namespace {
+
+std::vector<float> random_values(size_t n, uint32_t seed) {
+  std::mt19937 engine(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> out(n);
+  for (float& v : out) v = dist(engine);
+  return out;
+}
+
+struct Product {
+  size_t m, n, k, lda, ldb, ldc;
+  float alpha, beta;
+};
+
+// Checks c_after against alpha a b^T + beta c_before in double, each element within float
+// rounding of its terms' magnitude (k products plus the old value).
+void expect_product(const Product& p, const std::vector<float>& a, const std::vector<float>& b,
+                    const std::vector<float>& c_before, const std::vector<float>& c_after,
+                    const std::string& what) {
+  for (size_t i = 0; i < p.m; ++i) {
+    for (size_t j = 0; j < p.n; ++j) {
+      double dot = 0.0, magnitude = 0.0;
+      for (size_t q = 0; q < p.k; ++q) {
+        const double term = static_cast<double>(a[i * p.lda + q]) * b[j * p.ldb + q];
+        dot += term;
+        magnitude += std::abs(term);
+      }
+      const double old = p.beta == 0.0f ? 0.0 : static_cast<double>(c_before[i * p.ldc + j]);
+      const double want = p.alpha * dot + p.beta * old;
+      const double bound = 1e-6 * (static_cast<double>(p.k) + 2.0) *
+                               (std::abs(p.alpha) * magnitude + std::abs(p.beta * old)) +
+                           1e-30;
+      ASSERT_NEAR(c_after[i * p.ldc + j], want, bound)
+          << what << " m " << p.m << " n " << p.n << " k " << p.k << " alpha " << p.alpha
+          << " beta " << p.beta << " at (" << i << ", " << j << ")";
+    }
+  }
+}
+
+// Runs `gemm` on random operands with leading dimensions wider than the matrices; the padding
+// of c must stay untouched, and with beta == 0 c starts as NaN (it must not be read).
+template <class Gemm>
+void check(const Product& p, Gemm gemm, const std::string& what) {
+  const std::vector<float> a = random_values(p.m * p.lda, 1);
+  const std::vector<float> b = random_values(p.n * p.ldb, 2);
+  std::vector<float> c = random_values(p.m * p.ldc, 3);
+  if (p.beta == 0.0f) {
+    for (size_t i = 0; i < p.m; ++i)
+      for (size_t j = 0; j < p.n; ++j) c[i * p.ldc + j] = std::numeric_limits<float>::quiet_NaN();
+  }
+  const std::vector<float> before = c;
+  gemm(p, a.data(), b.data(), c.data());
+  expect_product(p, a, b, before, c, what);
+  for (size_t i = 0; i < p.m; ++i)
+    for (size_t j = p.n; j < p.ldc; ++j) ASSERT_EQ(c[i * p.ldc + j], before[i * p.ldc + j]);
+}
+
+TEST(SmallGemmTest, EveryKernelMatchesDoubleReference) {
+  const auto& kernels = cpu::supported_small_gemm_kernels();
+  if (kernels.empty()) GTEST_SKIP() << "no small-gemm kernel for this CPU";
+  for (const cpu::SmallGemmKernel& kernel : kernels) {
+    for (size_t m = 1; m <= 17; ++m) {
+      for (const size_t n : {1, 2, 3, 4, 5, 7, 13, 33}) {
+        for (const size_t k : {1, 7, 8, 15, 16, 17, 31, 40, 100}) {
+          const float beta = (m + n + k) % 2 == 0 ? 0.0f : 0.75f;
+          const Product p{m, n, k, k + 3, k + 5, n + 2, (m % 3 == 0) ? -0.5f : 1.0f, beta};
+          check(
+              p,
+              [&](const Product& q, const float* a, const float* b, float* c) {
+                kernel.gemm_nt(q.m, q.n, q.k, q.alpha, a, q.lda, b, q.ldb, q.beta, c, q.ldc);
+              },
+              kernel.name);
+        }
+      }
+    }
+  }
+}
+
+TEST(SmallGemmTest, KZeroScalesC) {
+  for (const cpu::SmallGemmKernel& kernel : cpu::supported_small_gemm_kernels()) {
+    std::vector<float> c = {1.0f, 2.0f};
+    const float a = 0.0f, b = 0.0f;
+    kernel.gemm_nt(1, 2, 0, 1.0f, &a, 1, &b, 1, 0.5f, c.data(), 2);
+    EXPECT_EQ(c, (std::vector<float>{0.5f, 1.0f})) << kernel.name;
+  }
+}
+
+// CpuBackend sends x W^T products of up to the kernel's max_rows rows to it, split over the
+// columns on 2 threads when W is large enough; other shapes to OpenBLAS. All must agree with
+// the reference, with and without the kernel.
+TEST(SmallGemmTest, CpuBackendRoutesSmallProducts) {
+  const int saved_threads = blas_threads();
+  set_blas_threads(2);
+  CpuBackend with_kernel;
+  CpuBackend openblas_only({.small_gemm = false});
+  for (CpuBackend* backend : {&with_kernel, &openblas_only}) {
+    for (const size_t m : {1, 5, 12, 16, 17, 24, 64, 65}) {
+      // (n, k): OpenBLAS (k below the kernel's minimum), the kernel on one thread, the kernel
+      // on two (300 x 301 weights are above the threshold for a second thread).
+      for (const auto& [n, k] : {std::pair<size_t, size_t>{9, 37}, {9, 301}, {300, 301}}) {
+        const Product p{m, n, k, k, k + 1, n, 1.0f, m % 2 == 0 ? 1.0f : 0.0f};
+        check(
+            p,
+            [&](const Product& q, const float* a, const float* b, float* c) {
+              backend->gemm(Transpose::kNo, Transpose::kYes, q.m, q.n, q.k, q.alpha, a, q.lda, b,
+                            q.ldb, q.beta, c, q.ldc);
+            },
+            backend->name());
+      }
+    }
+  }
+  set_blas_threads(saved_threads);
+}
+
+}  // namespace
+}  // namespace clipret::model

@@ -28,6 +28,8 @@ using MetadataValue = std::variant<std::monostate, bool, int64_t, double, std::s
 // The served columns of one row, in the store's column order.
 struct MetadataRow {
   std::vector<std::pair<std::string, MetadataValue>> fields;
+
+  bool operator==(const MetadataRow&) const = default;
 };
 
 class MetadataStore {

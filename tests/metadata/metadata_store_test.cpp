@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "metadata/metadata_store.h"
@@ -124,6 +125,34 @@ TEST_P(MetadataStoreTest, SparseIdsInManyBatches) {
   for (size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(rows[i], fixture_row(ids[i], columns, kRowsPerFile)) << "id " << ids[i];
   }
+}
+
+TEST_P(MetadataStoreTest, ConcurrentGetsFromManyThreads) {
+  const std::vector<std::string> all = testing::all_fixture_columns();
+  const OpenedMetadata opened = open(all);
+  constexpr int kThreads = 8;
+  std::vector<int> mismatches(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(static_cast<uint64_t>(t));
+      for (int round = 0; round < 40; ++round) {
+        std::vector<int64_t> ids;
+        const int64_t start = static_cast<int64_t>(rng() % static_cast<uint64_t>(num_rows_));
+        for (int i = 0; i < 30; ++i)
+          ids.push_back(static_cast<int64_t>(rng() % static_cast<uint64_t>(num_rows_)));
+        for (int64_t i = start; i < std::min(num_rows_, start + 20); ++i) ids.push_back(i);
+        const auto rows = opened.store->get(ids);
+        for (size_t i = 0; i < ids.size(); ++i) {
+          if (rows[i] != fixture_row(ids[i], all, kRowsPerFile))
+            ++mismatches[static_cast<size_t>(t)];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t)
+    EXPECT_EQ(mismatches[static_cast<size_t>(t)], 0) << "thread " << t;
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, MetadataStoreTest, ::testing::Values(false, true),

@@ -55,7 +55,7 @@ void CompactColumn::shrink_to_fit() {
   string_ends_.shrink_to_fit();
 }
 
-MetadataValue CompactColumn::value(int64_t row) const {
+MetadataCell CompactColumn::cell(int64_t row) const {
   if (kind_ == ValueKind::kNull || is_null(row)) return {};
   const size_t r = static_cast<size_t>(row);
   switch (kind_) {
@@ -69,7 +69,7 @@ MetadataValue CompactColumn::value(int64_t row) const {
       return doubles_[r];
     case ValueKind::kString: {
       const uint64_t begin = r == 0 ? 0 : string_ends_[r - 1];
-      return arena_.substr(begin, string_ends_[r] - begin);
+      return std::string_view(arena_).substr(begin, string_ends_[r] - begin);
     }
   }
   return {};

@@ -32,8 +32,9 @@ class CompactColumn {
   // Releases the spare capacity left by growing.
   void shrink_to_fit();
 
-  // Row `row` (< size()). Thread-safe for readers once appending is over.
-  MetadataValue value(int64_t row) const;
+  // Row `row` (< size()); a string points into the column. Thread-safe for readers once
+  // appending is over.
+  MetadataCell cell(int64_t row) const;
   // Heap bytes held.
   size_t memory_bytes() const;
 

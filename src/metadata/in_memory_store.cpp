@@ -26,18 +26,15 @@ std::unique_ptr<InMemoryStore> InMemoryStore::load(
   return store;
 }
 
-std::vector<std::optional<MetadataRow>> InMemoryStore::get(std::span<const int64_t> ids) const {
-  std::vector<std::optional<MetadataRow>> rows(ids.size());
+void InMemoryStore::for_each_row(std::span<const int64_t> ids,
+                                 const MetadataRowCallback& callback) const {
+  std::vector<MetadataCell> cells(columns_.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     const int64_t id = ids[i];
     if (id < 0 || id >= num_rows_) continue;
-    MetadataRow& row = rows[i].emplace();
-    row.fields.reserve(columns_.size());
-    for (size_t c = 0; c < columns_.size(); ++c) {
-      row.fields.emplace_back(names_[c], columns_[c].value(id));
-    }
+    for (size_t c = 0; c < columns_.size(); ++c) cells[c] = columns_[c].cell(id);
+    callback(i, cells);
   }
-  return rows;
 }
 
 size_t InMemoryStore::memory_bytes() const {

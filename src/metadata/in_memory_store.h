@@ -23,7 +23,8 @@ class InMemoryStore final : public MetadataStore {
 
   int64_t num_rows() const override { return num_rows_; }
   const std::vector<std::string>& columns() const override { return names_; }
-  std::vector<std::optional<MetadataRow>> get(std::span<const int64_t> ids) const override;
+  void for_each_row(std::span<const int64_t> ids,
+                    const MetadataRowCallback& callback) const override;
 
   // Heap bytes held by the columns.
   size_t memory_bytes() const;

@@ -20,12 +20,13 @@ ReorderedStore::ReorderedStore(std::unique_ptr<MetadataStore> base, const IdMapp
   }
 }
 
-std::vector<std::optional<MetadataRow>> ReorderedStore::get(std::span<const int64_t> ids) const {
+void ReorderedStore::for_each_row(std::span<const int64_t> ids,
+                                  const MetadataRowCallback& callback) const {
   std::vector<int64_t> old_ids(ids.size(), -1);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (ids[i] >= 0 && ids[i] < num_rows()) old_ids[i] = new_to_old_[static_cast<size_t>(ids[i])];
   }
-  return base_->get(old_ids);
+  base_->for_each_row(old_ids, callback);  // same positions, so the indices stay the request's
 }
 
 }  // namespace clipret::metadata

@@ -22,7 +22,8 @@ class ReorderedStore final : public MetadataStore {
 
   int64_t num_rows() const override { return base_->num_rows(); }
   const std::vector<std::string>& columns() const override { return base_->columns(); }
-  std::vector<std::optional<MetadataRow>> get(std::span<const int64_t> ids) const override;
+  void for_each_row(std::span<const int64_t> ids,
+                    const MetadataRowCallback& callback) const override;
 
  private:
   std::unique_ptr<MetadataStore> base_;

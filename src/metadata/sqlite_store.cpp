@@ -1,6 +1,8 @@
 #include "metadata/sqlite_store.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <utility>
 
 #include "core/error.h"
@@ -17,6 +19,8 @@ constexpr size_t kInBatch = 128;
 constexpr int64_t kMaxRangeGap = 4;
 // ...when the run holds at least this many ids (below it, seeks are cheaper).
 constexpr size_t kMinRangeIds = 16;
+// Ids fetched and buffered at once: bounds a huge request's memory.
+constexpr size_t kMaxIdsPerChunk = size_t{1} << 20;
 
 }  // namespace
 
@@ -99,118 +103,162 @@ std::unique_ptr<SqliteStore::Connection> SqliteStore::connect() const {
 
 namespace {
 
-MetadataRow read_row(const SqliteStatement& statement, const std::vector<SourceColumn>& columns,
-                     const std::vector<std::string>& names) {
-  MetadataRow row;
-  row.fields.reserve(columns.size());
+// One fetched cell: an integer, a double's bits, or a string's place in the request's arena.
+struct FetchedCell {
+  enum class Type : uint8_t { kNull, kBool, kInt, kDouble, kString };
+  uint64_t value = 0;   // int64, double bits, or arena offset
+  uint32_t length = 0;  // string bytes (SQLite values are below 2^31 bytes)
+  Type type = Type::kNull;
+};
+
+void fetch_row(const SqliteStatement& statement, const std::vector<SourceColumn>& columns,
+               FetchedCell* out, std::string& arena) {
   for (size_t c = 0; c < columns.size(); ++c) {
     const int index = static_cast<int>(c) + 1;  // column 0 is the rowid
-    MetadataValue value;
+    FetchedCell& cell = out[c];
     switch (statement.column_type(index)) {
       case SqliteStatement::Type::kNull:
+        cell.type = FetchedCell::Type::kNull;
         break;
-      case SqliteStatement::Type::kInteger:
+      case SqliteStatement::Type::kInteger: {
+        const int64_t value = statement.column_int64(index);
         if (columns[c].kind == ValueKind::kBool) {
-          value = statement.column_int64(index) != 0;
+          cell.type = FetchedCell::Type::kBool;
+          cell.value = value != 0;
         } else if (columns[c].kind == ValueKind::kDouble) {
-          value = static_cast<double>(statement.column_int64(index));
+          cell.type = FetchedCell::Type::kDouble;
+          cell.value = std::bit_cast<uint64_t>(static_cast<double>(value));
         } else {
-          value = statement.column_int64(index);
+          cell.type = FetchedCell::Type::kInt;
+          cell.value = static_cast<uint64_t>(value);
         }
         break;
+      }
       case SqliteStatement::Type::kFloat:
-        value = statement.column_double(index);
+        cell.type = FetchedCell::Type::kDouble;
+        cell.value = std::bit_cast<uint64_t>(statement.column_double(index));
         break;
       case SqliteStatement::Type::kText:
-      case SqliteStatement::Type::kBlob:
-        value = std::string(statement.column_bytes(index));
+      case SqliteStatement::Type::kBlob: {
+        const std::string_view bytes = statement.column_bytes(index);
+        cell.type = FetchedCell::Type::kString;
+        cell.value = arena.size();
+        cell.length = static_cast<uint32_t>(bytes.size());
+        arena.append(bytes);
         break;
+      }
     }
-    row.fields.emplace_back(names[c], std::move(value));
   }
-  return row;
+}
+
+MetadataCell lend(const FetchedCell& cell, const std::string& arena) {
+  switch (cell.type) {
+    case FetchedCell::Type::kNull:
+      return {};
+    case FetchedCell::Type::kBool:
+      return cell.value != 0;
+    case FetchedCell::Type::kInt:
+      return static_cast<int64_t>(cell.value);
+    case FetchedCell::Type::kDouble:
+      return std::bit_cast<double>(cell.value);
+    case FetchedCell::Type::kString:
+      return std::string_view(arena).substr(cell.value, cell.length);
+  }
+  return {};
 }
 
 }  // namespace
 
-std::vector<std::optional<MetadataRow>> SqliteStore::get(std::span<const int64_t> ids) const {
-  std::vector<std::optional<MetadataRow>> rows(ids.size());
-  // (id, request position) of the valid ids, sorted by id.
-  std::vector<std::pair<int64_t, size_t>> wanted;
+void SqliteStore::for_each_row(std::span<const int64_t> ids,
+                               const MetadataRowCallback& callback) const {
+  for (size_t begin = 0; begin < ids.size(); begin += kMaxIdsPerChunk) {
+    const size_t n = std::min(kMaxIdsPerChunk, ids.size() - begin);
+    for_each_row_chunk(ids.subspan(begin, n), begin, callback);
+  }
+}
+
+void SqliteStore::for_each_row_chunk(std::span<const int64_t> ids, size_t first_index,
+                                     const MetadataRowCallback& callback) const {
+  // (id, position in `ids`) of the valid ids, sorted by id.
+  std::vector<std::pair<int64_t, uint32_t>> wanted;
   wanted.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (ids[i] >= 0 && ids[i] < num_rows_) wanted.emplace_back(ids[i], i);
+    if (ids[i] >= 0 && ids[i] < num_rows_) wanted.emplace_back(ids[i], static_cast<uint32_t>(i));
   }
-  if (wanted.empty()) return rows;
   if (served_.empty()) {
-    for (const auto& [id, position] : wanted) rows[position].emplace();
-    return rows;
+    for (const auto& [id, position] : wanted) callback(first_index + position, {});
+    return;
   }
   std::sort(wanted.begin(), wanted.end());
-  // unique[k] is an id, first[k] its first entry in `wanted`.
+  // unique[k]: the distinct ids; slot[position]: the k of ids[position] (kNoSlot if invalid).
+  constexpr uint32_t kNoSlot = UINT32_MAX;
   std::vector<int64_t> unique;
-  std::vector<size_t> first;
+  std::vector<uint32_t> slot(ids.size(), kNoSlot);
   for (size_t i = 0; i < wanted.size(); ++i) {
-    if (i == 0 || wanted[i].first != wanted[i - 1].first) {
-      unique.push_back(wanted[i].first);
-      first.push_back(i);
-    }
+    if (i == 0 || wanted[i].first != wanted[i - 1].first) unique.push_back(wanted[i].first);
+    slot[wanted[i].second] = static_cast<uint32_t>(unique.size() - 1);
   }
+  wanted = {};
+
+  const size_t width = served_.size();
+  std::vector<FetchedCell> cells(unique.size() * width);
+  std::vector<uint8_t> found(unique.size(), 0);
+  std::string arena;
   const auto store_row = [&](const SqliteStatement& statement, size_t k) {
-    rows[wanted[first[k]].second] = read_row(statement, served_, names_);
+    fetch_row(statement, served_, &cells[k * width], arena);
+    found[k] = 1;
   };
-
-  Lease lease(*this);
-  Connection& connection = *lease;
-  std::vector<size_t> batch;  // indices into `unique` waiting for an IN lookup
-  const auto flush_batch = [&] {
-    if (batch.empty()) return;
-    SqliteStatement& statement = connection.by_batch;
-    for (size_t p = 0; p < kInBatch; ++p) {
-      // Unused slots repeat the last id: IN ignores duplicates.
-      statement.bind_int64(static_cast<int>(p) + 1, unique[batch[std::min(p, batch.size() - 1)]]);
-    }
-    while (statement.step()) {
-      const int64_t rowid = statement.column_int64(0);
-      const auto it = std::lower_bound(unique.begin(), unique.end(), rowid);
-      store_row(statement, static_cast<size_t>(it - unique.begin()));
-    }
-    statement.reset();
-    batch.clear();
-  };
-
-  for (size_t k = 0; k < unique.size();) {
-    size_t end = k + 1;  // the run [k, end) of ids close together
-    while (end < unique.size() && unique[end] - unique[end - 1] <= kMaxRangeGap) ++end;
-    if (end - k >= kMinRangeIds) {
-      SqliteStatement& statement = connection.by_range;
-      statement.bind_int64(1, unique[k]);
-      statement.bind_int64(2, unique[end - 1]);
-      size_t next = k;
+  {
+    Lease lease(*this);
+    Connection& connection = *lease;
+    std::vector<size_t> batch;  // indices into `unique` waiting for an IN lookup
+    const auto flush_batch = [&] {
+      if (batch.empty()) return;
+      SqliteStatement& statement = connection.by_batch;
+      for (size_t p = 0; p < kInBatch; ++p) {
+        // Unused slots repeat the last id: IN ignores duplicates.
+        statement.bind_int64(static_cast<int>(p) + 1, unique[batch[std::min(p, batch.size() - 1)]]);
+      }
       while (statement.step()) {
         const int64_t rowid = statement.column_int64(0);
-        while (next < end && unique[next] < rowid) ++next;
-        if (next < end && unique[next] == rowid) store_row(statement, next);
+        const auto it = std::lower_bound(unique.begin(), unique.end(), rowid);
+        store_row(statement, static_cast<size_t>(it - unique.begin()));
       }
       statement.reset();
-    } else {
-      for (size_t j = k; j < end; ++j) {
-        batch.push_back(j);
-        if (batch.size() == kInBatch) flush_batch();
+      batch.clear();
+    };
+    for (size_t k = 0; k < unique.size();) {
+      size_t end = k + 1;  // the run [k, end) of ids close together
+      while (end < unique.size() && unique[end] - unique[end - 1] <= kMaxRangeGap) ++end;
+      if (end - k >= kMinRangeIds) {
+        SqliteStatement& statement = connection.by_range;
+        statement.bind_int64(1, unique[k]);
+        statement.bind_int64(2, unique[end - 1]);
+        size_t next = k;
+        while (statement.step()) {
+          const int64_t rowid = statement.column_int64(0);
+          while (next < end && unique[next] < rowid) ++next;
+          if (next < end && unique[next] == rowid) store_row(statement, next);
+        }
+        statement.reset();
+      } else {
+        for (size_t j = k; j < end; ++j) {
+          batch.push_back(j);
+          if (batch.size() == kInBatch) flush_batch();
+        }
       }
+      k = end;
     }
-    k = end;
+    flush_batch();
   }
-  flush_batch();
 
-  // Repeated ids get copies of the row read once.
-  for (size_t k = 0; k < unique.size(); ++k) {
-    const size_t last = k + 1 < unique.size() ? first[k + 1] : wanted.size();
-    for (size_t i = first[k] + 1; i < last; ++i) {
-      rows[wanted[i].second] = rows[wanted[first[k]].second];
-    }
+  std::vector<MetadataCell> row(width);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const uint32_t k = slot[i];
+    if (k == kNoSlot || found[k] == 0) continue;
+    for (size_t c = 0; c < width; ++c) row[c] = lend(cells[k * width + c], arena);
+    callback(first_index + i, row);
   }
-  return rows;
 }
 
 }  // namespace clipret::metadata

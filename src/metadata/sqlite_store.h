@@ -5,7 +5,8 @@
 // Each request borrows a read-only connection from a pool (one per concurrent caller, created on
 // demand, each with a small page cache); the OS page cache does the rest. A request's ids are
 // sorted, and ids that lie close together are read with one range scan, so metadata reordered by
-// the IVF lists (whose search results are contiguous runs) loads with few page reads.
+// the IVF lists (whose search results are contiguous runs) loads with few page reads. The rows
+// fetched are held compactly (one byte arena per request) and handed out in request order.
 #pragma once
 
 #include <cstdint>
@@ -37,13 +38,17 @@ class SqliteStore final : public MetadataStore {
 
   int64_t num_rows() const override { return num_rows_; }
   const std::vector<std::string>& columns() const override { return names_; }
-  std::vector<std::optional<MetadataRow>> get(std::span<const int64_t> ids) const override;
+  void for_each_row(std::span<const int64_t> ids,
+                    const MetadataRowCallback& callback) const override;
 
  private:
   struct Connection;
   class Lease;
   SqliteStore() = default;
   std::unique_ptr<Connection> connect() const;
+  // for_each_row over one bounded chunk of the request.
+  void for_each_row_chunk(std::span<const int64_t> ids, size_t first_index,
+                          const MetadataRowCallback& callback) const;
 
   std::string path_;
   SqliteStoreOptions options_;

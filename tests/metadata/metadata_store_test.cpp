@@ -127,6 +127,37 @@ TEST_P(MetadataStoreTest, SparseIdsInManyBatches) {
   }
 }
 
+TEST_P(MetadataStoreTest, ForEachRowVisitsFoundIdsInRequestOrder) {
+  const std::vector<std::string> columns = {"caption", "width", "score", "is_ok"};
+  const OpenedMetadata opened = open(columns);
+  std::vector<int64_t> ids = {num_rows_ - 1, -5, 3, 3, num_rows_, 0};
+  for (int64_t id = 100; id < 140; ++id) ids.push_back(id);  // a range scan on disk
+  std::vector<size_t> visited;
+  opened.store->for_each_row(ids, [&](size_t index, std::span<const MetadataCell> cells) {
+    visited.push_back(index);
+    const MetadataRow expected = fixture_row(ids[index], columns, kRowsPerFile);
+    ASSERT_EQ(cells.size(), columns.size());
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const MetadataValue& want = expected.fields[c].second;
+      if (const auto* s = std::get_if<std::string>(&want)) {
+        ASSERT_TRUE(std::holds_alternative<std::string_view>(cells[c])) << "index " << index;
+        EXPECT_EQ(std::get<std::string_view>(cells[c]), *s);
+      } else if (std::holds_alternative<std::monostate>(want)) {
+        EXPECT_TRUE(std::holds_alternative<std::monostate>(cells[c])) << "index " << index;
+      } else if (const auto* i = std::get_if<int64_t>(&want)) {
+        EXPECT_EQ(std::get<int64_t>(cells[c]), *i);
+      } else if (const auto* d = std::get_if<double>(&want)) {
+        EXPECT_EQ(std::get<double>(cells[c]), *d);
+      } else {
+        EXPECT_EQ(std::get<bool>(cells[c]), std::get<bool>(want));
+      }
+    }
+  });
+  std::vector<size_t> expected = {0, 2, 3, 5};
+  for (size_t i = 6; i < ids.size(); ++i) expected.push_back(i);
+  EXPECT_EQ(visited, expected);
+}
+
 TEST_P(MetadataStoreTest, ConcurrentGetsFromManyThreads) {
   const std::vector<std::string> all = testing::all_fixture_columns();
   const OpenedMetadata opened = open(all);

@@ -25,5 +25,7 @@ const std::vector<Command>& commands();
 int run_inference_command(const std::vector<std::string>& args);
 int run_parquet_command(const std::vector<std::string>& args);
 int run_encode_command(const std::vector<std::string>& args);
+int run_back_command(const std::vector<std::string>& args);
+int run_filter_command(const std::vector<std::string>& args);
 
 }  // namespace clipret::cli

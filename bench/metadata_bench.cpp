@@ -212,7 +212,9 @@ void BM_SqliteReorderedShuffledDense(benchmark::State& state) {
 
 constexpr int64_t kMillion = 1'000'000;
 BENCHMARK(BM_InMemoryRandom)->ArgsProduct({{100, kMillion}, {0, 1}})->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SqliteRandom)->ArgsProduct({{100, kMillion}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SqliteRandom)
+    ->ArgsProduct({{100, 10'000, kMillion}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SqliteContiguous)->ArgsProduct({{kMillion}, {0, 1}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SqliteReorderedContiguous)
     ->ArgsProduct({{kMillion}, {0, 1}})

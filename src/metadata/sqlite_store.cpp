@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <filesystem>
 #include <utility>
 
 #include "core/error.h"
@@ -21,6 +22,8 @@ constexpr int64_t kMaxRangeGap = 4;
 constexpr size_t kMinRangeIds = 16;
 // Ids fetched and buffered at once: bounds a huge request's memory.
 constexpr size_t kMaxIdsPerChunk = size_t{1} << 20;
+// Upper bound of the arena reserved up front for one chunk.
+constexpr size_t kMaxArenaReserve = size_t{1} << 30;
 
 }  // namespace
 
@@ -71,6 +74,12 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& db_path,
                 "%s: format version %d, expected %d", db_path.c_str(), layout.format_version,
                 kSqliteFormatVersion);
   store->num_rows_ = layout.num_rows;
+  std::error_code ignored;
+  const uintmax_t file_bytes = std::filesystem::file_size(db_path, ignored);
+  if (layout.num_rows > 0 && file_bytes != static_cast<uintmax_t>(-1)) {
+    store->bytes_per_row_ =
+        static_cast<size_t>(file_bytes / static_cast<uintmax_t>(layout.num_rows));
+  }
   for (const SourceColumn& wanted : select_columns(layout.columns, columns_to_return)) {
     const bool stored = std::any_of(layout.stored_columns.begin(), layout.stored_columns.end(),
                                     [&](const SourceColumn& c) { return c.name == wanted.name; });
@@ -204,6 +213,9 @@ void SqliteStore::for_each_row_chunk(std::span<const int64_t> ids, size_t first_
   std::vector<FetchedCell> cells(unique.size() * width);
   std::vector<uint8_t> found(unique.size(), 0);
   std::string arena;
+  // Sized from the file's bytes per row: growing by doubling would copy and page-fault the
+  // arena twice over.
+  arena.reserve(std::min(unique.size() * bytes_per_row_, kMaxArenaReserve));
   const auto store_row = [&](const SqliteStatement& statement, size_t k) {
     fetch_row(statement, served_, &cells[k * width], arena);
     found[k] = 1;

@@ -53,6 +53,7 @@ class SqliteStore final : public MetadataStore {
   std::string path_;
   SqliteStoreOptions options_;
   int64_t num_rows_ = 0;
+  size_t bytes_per_row_ = 0;  // the file's size per row: a request's arena is reserved from it
   std::vector<SourceColumn> served_;
   std::vector<std::string> names_;
   mutable std::mutex pool_mutex_;

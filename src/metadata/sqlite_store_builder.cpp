@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/progress_bar.h"
 #include "metadata/metadata_store.h"
 #include "metadata/sqlite_database.h"
 #include "metadata/sqlite_layout.h"
@@ -25,6 +26,8 @@ namespace {
 
 // Page cache while building: large enough that b-tree appends rarely re-read pages.
 constexpr const char* kBuildCacheKib = "-65536";
+// Builds this large show a progress bar (smaller ones take a second or two).
+constexpr int64_t kProgressMinRows = 1'000'000;
 
 // Removes the files of an unfinished build when leaving early.
 class TemporaryFiles {
@@ -145,6 +148,10 @@ void insert_rows(SqliteDatabase& db, const MetadataSource& source,
                  const SqliteBuildRequest& request, const std::string& insert_sql) {
   const std::vector<SourceColumn>& columns = request.stored_columns;
   SqliteStatement insert = db.prepare(insert_sql);
+  core::ProgressBar progress({.label = "building " + request.db_path,
+                              .unit = "rows",
+                              .total = static_cast<uint64_t>(source.num_rows()),
+                              .enabled = source.num_rows() >= kProgressMinRows});
   source.read(columns, [&](const SourceBatch& batch) {
     for (size_t r = 0; r < batch.num_rows; ++r) {
       const int64_t id = batch.first_row + static_cast<int64_t>(r);
@@ -163,7 +170,9 @@ void insert_rows(SqliteDatabase& db, const MetadataSource& source,
       insert.step();
       insert.reset();
     }
+    progress.add(batch.num_rows);
   });
+  progress.finish();
 }
 
 }  // namespace

@@ -74,7 +74,9 @@ class SqliteStatement {
       : statement_(statement), db_(db) {}
   void check_bind(int code);
   sqlite3_stmt* statement_ = nullptr;
-  const SqliteDatabase* db_ = nullptr;  // for messages; the database outlives its statements
+  // For messages: the database must outlive its statements and stay at its address (a moved
+  // SqliteDatabase leaves its statements pointing at the old object).
+  const SqliteDatabase* db_ = nullptr;
 };
 
 // `name` as an SQL identifier: in double quotes, inner quotes doubled.

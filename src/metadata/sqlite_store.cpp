@@ -28,7 +28,8 @@ constexpr size_t kMaxArenaReserve = size_t{1} << 30;
 }  // namespace
 
 struct SqliteStore::Connection {
-  SqliteDatabase db;
+  // On the heap: the statements keep a pointer to it for their error messages.
+  std::unique_ptr<SqliteDatabase> db;
   SqliteStatement by_range;  // ?1 <= rowid <= ?2
   SqliteStatement by_batch;  // rowid IN (?1 .. ?kInBatch)
 };
@@ -97,17 +98,16 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& db_path,
 SqliteStore::~SqliteStore() = default;
 
 std::unique_ptr<SqliteStore::Connection> SqliteStore::connect() const {
-  SqliteDatabase db = SqliteDatabase::open_read_only(path_);
-  db.exec("PRAGMA cache_size=-" + std::to_string(options_.cache_kib));
+  auto db = std::make_unique<SqliteDatabase>(SqliteDatabase::open_read_only(path_));
+  db->exec("PRAGMA cache_size=-" + std::to_string(options_.cache_kib));
   std::string select = "SELECT rowid";
   for (const SourceColumn& column : served_) select += ", " + quote_identifier(column.name);
   select += " FROM metadata WHERE rowid ";
   std::string in_list;
   for (size_t i = 0; i < kInBatch; ++i) in_list += i == 0 ? "?" : ", ?";
-  SqliteStatement by_range = db.prepare(select + "BETWEEN ?1 AND ?2");
-  SqliteStatement by_batch = db.prepare(select + "IN (" + in_list + ")");
-  return std::unique_ptr<Connection>(
-      new Connection{std::move(db), std::move(by_range), std::move(by_batch)});
+  SqliteStatement by_range = db->prepare(select + "BETWEEN ?1 AND ?2");
+  SqliteStatement by_batch = db->prepare(select + "IN (" + in_list + ")");
+  return std::make_unique<Connection>(std::move(db), std::move(by_range), std::move(by_batch));
 }
 
 namespace {

@@ -159,6 +159,26 @@ TEST_P(IvfReorderTest, FilesReusedThenRebuiltForAnotherIndex) {
   }
 }
 
+TEST_P(IvfReorderTest, AMappingWrittenByTheOriginalIsUsedAsIs) {
+  const auto index = make_index("IVF8,Flat", kRows, 8);
+  const std::vector<int64_t> expected = expected_mapping(*index);
+  // What the original's np.memmap(path, dtype="int64", mode="w+") leaves: raw ids, no header.
+  clipret::testing::write_file(mapping_path(),
+                               std::string(reinterpret_cast<const char*>(expected.data()),
+                                           expected.size() * sizeof(int64_t)));
+  const int64_t written = mtime_ns(mapping_path());
+  const OpenedMetadata opened = open(index.get(), testing::all_fixture_columns());
+  EXPECT_EQ(mtime_ns(mapping_path()), written);
+  expect_reordered(opened, *index, mapping_path());
+}
+
+TEST_P(IvfReorderTest, ATruncatedMappingIsRebuilt) {
+  const auto index = make_index("IVF8,Flat", kRows, 9);
+  clipret::testing::write_file(mapping_path(), std::string(13, '\0'));
+  const OpenedMetadata opened = open(index.get(), testing::all_fixture_columns());
+  expect_reordered(opened, *index, mapping_path());
+}
+
 TEST_P(IvfReorderTest, FlatAndHnswIndicesCannotBeReordered) {
   expect_error(make_index("Flat", kRows, 5).get(), ErrorKind::kUnsupported, "IVF");
   expect_error(make_index("HNSW8", kRows, 6).get(), ErrorKind::kUnsupported, "IVF");

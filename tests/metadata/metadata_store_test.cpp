@@ -9,6 +9,7 @@
 
 #include "metadata/metadata_store.h"
 #include "metadata_fixture.h"
+#include "parquet/parquet_writer.h"
 #include "test_util.h"
 
 namespace clipret::metadata {
@@ -184,6 +185,20 @@ TEST_P(MetadataStoreTest, ConcurrentGetsFromManyThreads) {
   for (std::thread& thread : threads) thread.join();
   for (int t = 0; t < kThreads; ++t)
     EXPECT_EQ(mismatches[static_cast<size_t>(t)], 0) << "thread " << t;
+}
+
+TEST_P(MetadataStoreTest, AnEmptyFileAddsNoRows) {
+  parquet::Table empty({{"image_path", parquet::string_type(), false}});
+  // Sorted between metadata_0 and metadata_1: ids continue across it.
+  parquet::write_parquet_file(dir_.file("metadata/metadata_0_empty.parquet"), empty);
+  const std::vector<std::string> columns = {"image_path", "caption"};
+  const OpenedMetadata opened = open(columns);
+  EXPECT_EQ(opened.store->num_rows(), num_rows_);
+  const std::vector<int64_t> ids = {119, 120, 121};
+  const auto rows = opened.store->get(ids);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(rows[i], fixture_row(ids[i], columns, kRowsPerFile)) << "id " << ids[i];
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, MetadataStoreTest, ::testing::Values(false, true),

@@ -8,10 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "back/knn_request.h"
+#include "back/metadata_json.h"
 #include "back/metrics.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "search/knn_service.h"
+#include "search/search_index.h"
 
 namespace clipret::back {
 namespace {
@@ -137,8 +139,12 @@ struct HttpServer::Impl {
     server.Post("/metadata", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
         const MetadataRequest request = parse_metadata_request(req.body);
-        const auto rows = service.metadata(request.ids, request.indice_name);
-        res.set_content(metadata_json(request.ids, rows), kJson);
+        const search::SearchIndex& index = service.index(request.indice_name);
+        if (index.metadata) {
+          res.set_content(metadata_answer_json(request.ids, *index.metadata), kJson);
+        } else {
+          res.set_content(metadata_json(request.ids, {}), kJson);
+        }
       });
     });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {

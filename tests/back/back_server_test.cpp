@@ -451,16 +451,29 @@ TEST_F(BackServerTest, OnDiskMetadataAnswersLikeInMemory) {
 }
 
 TEST_F(BackServerTest, MetadataEndpoint) {
-  const json answer = post_ok("/metadata", {{"ids", {200, 3, 99999}}, {"indice_name", "flat"}});
-  ASSERT_EQ(answer.size(), 3u);
+  const json answer = post_ok("/metadata", {{"ids", {200, 99999, 3, -1}}, {"indice_name", "flat"}});
+  ASSERT_EQ(answer.size(), 4u);
   EXPECT_EQ(answer[0]["id"], 200);
   EXPECT_EQ(answer[0]["metadata"]["url"], flat_->urls[200]);
   EXPECT_EQ(answer[0]["metadata"]["caption"], flat_->captions[200]);
   EXPECT_FALSE(answer[0]["metadata"].contains("width"));
-  EXPECT_EQ(answer[1]["id"], 3);
-  EXPECT_EQ(search::base64_decode(answer[1]["metadata"]["image"].get<std::string>()),
+  EXPECT_FALSE(answer[0]["metadata"].contains("image"));  // its image_path does not exist
+  EXPECT_EQ(answer[1]["id"], 99999);
+  EXPECT_EQ(answer[1]["metadata"], json::object());
+  EXPECT_EQ(answer[2]["id"], 3);
+  EXPECT_EQ(search::base64_decode(answer[2]["metadata"]["image"].get<std::string>()),
             testing::read_file(flat_->images[3]));
-  EXPECT_EQ(answer[2]["metadata"], json::object());
+  EXPECT_EQ(answer[3]["metadata"], json::object());
+  // The same rows as the query path's get() (another code path).
+  const auto rows = service_->metadata(std::vector<int64_t>{200, 99999, 3, -1}, "flat");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i]) continue;
+    for (const auto& [name, value] : rows[i]->fields) {
+      if (const auto* s = std::get_if<std::string>(&value)) {
+        EXPECT_EQ(answer[i]["metadata"][name], *s);
+      }
+    }
+  }
   EXPECT_EQ(post_ok("/metadata", {{"ids", json::array()}, {"indice_name", "flat"}}), json::array());
 }
 

@@ -74,7 +74,8 @@ struct MetadataOptions {
   std::vector<std::string> columns_to_return;
   // The original's option name: here the on-disk store is SQLite (`metadata.sqlite`, built once).
   bool enable_hdf5 = false;
-  // Needs an IVF image index (and the on-disk store, as the original).
+  // Needs an IVF image index and enable_hdf5; without enable_hdf5 it is ignored with a warning,
+  // as in the original (spec §3.8).
   bool reorder_metadata_by_ivf_index = false;
 };
 

@@ -12,7 +12,6 @@
 #include "metadata/ivf_id_mapping.h"
 #include "metadata/metadata_source.h"
 #include "metadata/metadata_store.h"
-#include "metadata/reordered_store.h"
 #include "metadata/sqlite_layout.h"
 #include "metadata/sqlite_store.h"
 
@@ -68,17 +67,21 @@ std::unique_ptr<MetadataStore> open_sqlite(const MetadataOptions& options,
 OpenedMetadata open_metadata(const MetadataOptions& options, const faiss::Index* image_index) {
   CLIPRET_CHECK(!options.indice_folder.empty(), InvalidInput, "metadata: no indice_folder given");
   OpenedMetadata opened;
-  std::unique_ptr<IvfIdMapping> mapping;
-  if (options.reorder_metadata_by_ivf_index) mapping = open_ivf_mapping(options, image_index);
-  if (options.enable_hdf5) {
-    opened.store = open_sqlite(options, mapping.get());
-  } else {
+  if (!options.enable_hdf5) {
+    // As the original (spec §3.8): reordering needs the on-disk store, and without it the option
+    // is ignored; ids stay the Parquet row numbers, consistently.
+    if (options.reorder_metadata_by_ivf_index) {
+      CLIPRET_LOG_WARN(
+          "%s: reorder_metadata_by_ivf_index needs enable_hdf5; serving metadata in file order",
+          options.indice_folder.c_str());
+    }
     const MetadataSource source = MetadataSource::scan(options.indice_folder);
     opened.store = InMemoryStore::load(source, options.columns_to_return);
-    if (mapping != nullptr) {
-      opened.store = std::make_unique<ReorderedStore>(std::move(opened.store), *mapping);
-    }
+    return opened;
   }
+  std::unique_ptr<IvfIdMapping> mapping;
+  if (options.reorder_metadata_by_ivf_index) mapping = open_ivf_mapping(options, image_index);
+  opened.store = open_sqlite(options, mapping.get());
   opened.mapping = std::move(mapping);
   return opened;
 }

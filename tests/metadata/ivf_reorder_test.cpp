@@ -63,14 +63,14 @@ int64_t mtime_ns(const std::string& path) {
   return info.st_mtim.tv_sec * 1000000000LL + info.st_mtim.tv_nsec;
 }
 
-class IvfReorderTest : public ::testing::TestWithParam<bool> {
+class IvfReorderTest : public ::testing::Test {
  protected:
   void SetUp() override { testing::write_fixture_metadata(dir_.path(), kRowsPerFile, 64); }
   OpenedMetadata open(const faiss::Index* index, std::vector<std::string> columns = {}) {
     MetadataOptions options;
     options.indice_folder = dir_.path().string();
     options.columns_to_return = std::move(columns);
-    options.enable_hdf5 = GetParam();
+    options.enable_hdf5 = enable_hdf5_;
     options.reorder_metadata_by_ivf_index = true;
     return open_metadata(options, index);
   }
@@ -86,6 +86,7 @@ class IvfReorderTest : public ::testing::TestWithParam<bool> {
   std::string mapping_path() const { return dir_.file("ivf_old_to_new_mapping.npy"); }
 
   clipret::testing::TempDir dir_;
+  bool enable_hdf5_ = true;
 };
 
 // Every original row is served under its new id, and the mapping file holds the raw ids.
@@ -123,43 +124,37 @@ void expect_reordered(const OpenedMetadata& opened, const faiss::Index& index,
   }
 }
 
-TEST_P(IvfReorderTest, RowsServedUnderTheirIvfOrderIds) {
+TEST_F(IvfReorderTest, RowsServedUnderTheirIvfOrderIds) {
   const auto index = make_index("IVF8,Flat", kRows, 1);
   const OpenedMetadata opened = open(index.get(), testing::all_fixture_columns());
   expect_reordered(opened, *index, mapping_path());
-  if (GetParam()) {
-    EXPECT_TRUE(fs::exists(dir_.file("metadata_reordered.sqlite")));
-  }
+  EXPECT_TRUE(fs::exists(dir_.file("metadata_reordered.sqlite")));
 }
 
-TEST_P(IvfReorderTest, WorksThroughAnOpqPreTransform) {
+TEST_F(IvfReorderTest, WorksThroughAnOpqPreTransform) {
   const auto index = make_index("OPQ4,IVF8,Flat", kRows, 2);
   const OpenedMetadata opened = open(index.get(), testing::all_fixture_columns());
   expect_reordered(opened, *index, mapping_path());
 }
 
-TEST_P(IvfReorderTest, FilesReusedThenRebuiltForAnotherIndex) {
+TEST_F(IvfReorderTest, FilesReusedThenRebuiltForAnotherIndex) {
   const auto first = make_index("IVF8,Flat", kRows, 3);
   open(first.get());
   const int64_t mapping_time = mtime_ns(mapping_path());
   const std::string db = dir_.file("metadata_reordered.sqlite");
-  const int64_t db_time = GetParam() ? mtime_ns(db) : 0;
+  const int64_t db_time = mtime_ns(db);
   open(first.get());
   EXPECT_EQ(mtime_ns(mapping_path()), mapping_time);
-  if (GetParam()) {
-    EXPECT_EQ(mtime_ns(db), db_time);
-  }
+  EXPECT_EQ(mtime_ns(db), db_time);
   // Same size, other lists: the spot check notices and both files are rebuilt.
   const auto second = make_index("IVF8,Flat", kRows, 4);
   ASSERT_NE(expected_mapping(*first), expected_mapping(*second));
   const OpenedMetadata opened = open(second.get(), testing::all_fixture_columns());
   expect_reordered(opened, *second, mapping_path());
-  if (GetParam()) {
-    EXPECT_NE(mtime_ns(db), db_time);
-  }
+  EXPECT_NE(mtime_ns(db), db_time);
 }
 
-TEST_P(IvfReorderTest, AMappingWrittenByTheOriginalIsUsedAsIs) {
+TEST_F(IvfReorderTest, AMappingWrittenByTheOriginalIsUsedAsIs) {
   const auto index = make_index("IVF8,Flat", kRows, 8);
   const std::vector<int64_t> expected = expected_mapping(*index);
   // What the original's np.memmap(path, dtype="int64", mode="w+") leaves: raw ids, no header.
@@ -172,31 +167,38 @@ TEST_P(IvfReorderTest, AMappingWrittenByTheOriginalIsUsedAsIs) {
   expect_reordered(opened, *index, mapping_path());
 }
 
-TEST_P(IvfReorderTest, ATruncatedMappingIsRebuilt) {
+TEST_F(IvfReorderTest, ATruncatedMappingIsRebuilt) {
   const auto index = make_index("IVF8,Flat", kRows, 9);
   clipret::testing::write_file(mapping_path(), std::string(13, '\0'));
   const OpenedMetadata opened = open(index.get(), testing::all_fixture_columns());
   expect_reordered(opened, *index, mapping_path());
 }
 
-TEST_P(IvfReorderTest, FlatAndHnswIndicesCannotBeReordered) {
+TEST_F(IvfReorderTest, FlatAndHnswIndicesCannotBeReordered) {
   expect_error(make_index("Flat", kRows, 5).get(), ErrorKind::kUnsupported, "IVF");
   expect_error(make_index("HNSW8", kRows, 6).get(), ErrorKind::kUnsupported, "IVF");
   EXPECT_FALSE(fs::exists(mapping_path()));
 }
 
-TEST_P(IvfReorderTest, MissingImageIndex) {
+TEST_F(IvfReorderTest, MissingImageIndex) {
   expect_error(nullptr, ErrorKind::kInvalidInput, "image index");
 }
 
-TEST_P(IvfReorderTest, IndexSizeMustMatchTheMetadata) {
+TEST_F(IvfReorderTest, IndexSizeMustMatchTheMetadata) {
   expect_error(make_index("IVF8,Flat", kRows - 100, 7).get(), ErrorKind::kInvalidInput, "400");
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, IvfReorderTest, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? std::string("Sqlite") : std::string("InMemory");
-                         });
+TEST_F(IvfReorderTest, IgnoredWithoutEnableHdf5AsInTheOriginal) {
+  enable_hdf5_ = false;
+  const auto index = make_index("IVF8,Flat", kRows, 10);
+  const std::vector<std::string> columns = {"image_path"};
+  const OpenedMetadata opened = open(index.get(), columns);
+  EXPECT_EQ(opened.mapping, nullptr);
+  EXPECT_FALSE(fs::exists(mapping_path()));
+  const std::vector<int64_t> ids = {0, 499};
+  const auto rows = opened.store->get(ids);
+  EXPECT_EQ(rows[1], testing::fixture_row(499, columns, kRowsPerFile));
+}
 
 }  // namespace
 }  // namespace clipret::metadata

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "parquet/column.h"
 #include "parquet/parquet_reader.h"
 #include "parquet/table.h"
@@ -69,7 +70,16 @@ MetadataSource MetadataSource::scan(const std::string& indice_folder) {
     file.num_rows = reader->num_rows();
     source.num_rows_ += file.num_rows;
     for (const parquet::ColumnSchema& schema : reader->schema()) {
-      const ValueKind kind = value_kind_of(schema, file.path);
+      ValueKind kind = ValueKind::kNull;
+      try {
+        kind = value_kind_of(schema, file.path);
+      } catch (const Error& error) {
+        // A column no store can serve is left out, like the nested ones the reader skips; it
+        // only matters if it was asked for, and then it is absent from the served columns.
+        if (error.kind() != ErrorKind::kUnsupported) throw;
+        CLIPRET_LOG_WARN("%s; skipped", error.what());
+        continue;
+      }
       auto it = std::find_if(source.columns_.begin(), source.columns_.end(),
                              [&](const SourceColumn& c) { return c.name == schema.name; });
       if (it == source.columns_.end()) {

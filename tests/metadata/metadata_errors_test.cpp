@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "metadata/metadata_store.h"
@@ -67,6 +68,25 @@ TEST_P(MetadataErrorsTest, IncompatibleColumnTypesAcrossFiles) {
   const std::string second = dir_.file("metadata/metadata_1.parquet");
   parquet::write_parquet_file(second, table);
   expect_error(ErrorKind::kInvalidInput, second);
+}
+
+TEST_P(MetadataErrorsTest, AnUnservableColumnIsLeftOut) {
+  parquet::Table table(
+      {{"caption", parquet::string_type(), false},
+       {"price", parquet::decimal_type(parquet::PhysicalType::kFixedLenByteArray, 10, 2, 5),
+        false}});
+  table.column(0).append_bytes("a cat");
+  table.column(1).append_bytes(std::string(5, '\1'));
+  fs::create_directories(dir_.path() / "metadata");
+  parquet::write_parquet_file(dir_.file("metadata/metadata_0.parquet"), table);
+  MetadataOptions options;
+  options.indice_folder = dir_.path().string();
+  options.columns_to_return = {"caption", "price"};
+  options.enable_hdf5 = GetParam();
+  const OpenedMetadata opened = open_metadata(options, nullptr);
+  EXPECT_EQ(opened.store->columns(), std::vector<std::string>{"caption"});
+  const std::vector<int64_t> ids = {0};
+  EXPECT_EQ(opened.store->get(ids)[0], (MetadataRow{{{"caption", std::string("a cat")}}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, MetadataErrorsTest, ::testing::Values(false, true),

@@ -15,7 +15,7 @@ namespace {
 using parquet::LogicalKind;
 using parquet::PhysicalType;
 
-double pow10(int32_t exponent) {
+double power_of_ten(int32_t exponent) {
   double result = 1.0;
   for (int32_t i = 0; i < exponent; ++i) result *= 10.0;
   return result;
@@ -31,12 +31,12 @@ double double_at(const parquet::Column& column, size_t row) {
       return column.double_at(row);
     case PhysicalType::kInt32:
       if (type.logical.kind == LogicalKind::kDecimal) {
-        return column.int32_at(row) / pow10(type.logical.scale);
+        return column.int32_at(row) / power_of_ten(type.logical.scale);
       }
       return column.int32_at(row);
     case PhysicalType::kInt64:
       if (type.logical.kind == LogicalKind::kDecimal) {
-        return static_cast<double>(column.int64_at(row)) / pow10(type.logical.scale);
+        return static_cast<double>(column.int64_at(row)) / power_of_ten(type.logical.scale);
       }
       if (type.logical.kind == LogicalKind::kInteger && !type.logical.is_signed) {
         return static_cast<double>(static_cast<uint64_t>(column.int64_at(row)));

@@ -42,7 +42,17 @@ std::unique_ptr<MetadataStore> open_sqlite(const MetadataOptions& options,
                                            const IvfIdMapping* mapping) {
   const std::string db_path = in_folder(
       options.indice_folder, mapping != nullptr ? "metadata_reordered.sqlite" : "metadata.sqlite");
-  std::vector<SourceFile> sources = list_metadata_files(options.indice_folder);
+  std::vector<SourceFile> sources;
+  try {
+    sources = list_metadata_files(options.indice_folder);
+  } catch (const Error& error) {
+    // A folder shipped with its store but without the Parquet files, as the original's hdf5
+    // allows: serve the store as it is.
+    std::error_code ignored;
+    if (error.kind() != ErrorKind::kNotFound || !std::filesystem::exists(db_path, ignored)) throw;
+    CLIPRET_LOG_WARN("%s; serving %s as it is", error.what(), db_path.c_str());
+    return SqliteStore::open(db_path, options.columns_to_return);
+  }
   if (mapping != nullptr) {
     sources.push_back(
         stat_source_file(in_folder(options.indice_folder, "ivf_old_to_new_mapping.npy")));

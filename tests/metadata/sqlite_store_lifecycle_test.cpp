@@ -119,6 +119,15 @@ TEST_F(SqliteLifecycleTest, AFailedBuildLeavesNothingBehind) {
   EXPECT_TRUE(stray_files().empty());
 }
 
+TEST_F(SqliteLifecycleTest, ServedWithoutItsParquetFiles) {
+  open({"image_path", "url"});
+  fs::remove_all(dir_.path() / "metadata");
+  const OpenedMetadata opened = open({"url"});
+  EXPECT_EQ(opened.store->num_rows(), 16);
+  const std::vector<int64_t> ids = {15};
+  EXPECT_EQ(opened.store->get(ids)[0], testing::fixture_row(15, {"url"}, kRowsPerFile));
+}
+
 TEST_F(SqliteLifecycleTest, OpeningAStoreMissingAColumnDirectlyIsAnError) {
   open({"caption"});
   try {

@@ -62,7 +62,7 @@ class BackServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     flat_ = new IndexFixture(IndexFixture::build(*dir_, "flat"));
-    ivf_ = new IndexFixture(IndexFixture::build(*dir_, "ivf", "IVF16,Flat", ""));
+    ivf_ = new IndexFixture(flat_->with_indices(*dir_, "ivf", "IVF16,Flat", ""));
     clip_ = new hub::LoadedClip(testing::load_tiny_clip(flat_->model_folder));
     const size_t dim = flat_->dim;
 

@@ -116,17 +116,28 @@ struct IndexFixture {
       const std::vector<float> t = embed_text(clip, f.captions.back());
       f.text_vectors.insert(f.text_vectors.end(), t.begin(), t.end());
     }
-    f.folder = (dir.path() / name).string();
-    std::filesystem::create_directories(f.folder + "/metadata");
-    write_index(f.image_vectors, f.rows, f.dim, image_key, f.folder + "/image.index");
-    if (!text_key.empty()) {
-      write_index(f.text_vectors, f.rows, f.dim, text_key, f.folder + "/text.index");
-    }
+    f.write_folder(dir, name, image_key, text_key);
+    return f;
+  }
+
+  // The same rows in another folder `<dir>/<name>` with other index types (no re-embedding).
+  IndexFixture with_indices(const TempDir& dir, const std::string& name,
+                            const std::string& image_key, const std::string& text_key) const {
+    IndexFixture f = *this;
+    f.write_folder(dir, name, image_key, text_key);
+    return f;
+  }
+
+  void write_folder(const TempDir& dir, const std::string& name, const std::string& image_key,
+                    const std::string& text_key) {
+    folder = (dir.path() / name).string();
+    std::filesystem::create_directories(folder + "/metadata");
+    write_index(image_vectors, rows, dim, image_key, folder + "/image.index");
+    if (!text_key.empty()) write_index(text_vectors, rows, dim, text_key, folder + "/text.index");
     // Two files, to check that ids run over the files in sorted order.
     const size_t split = 150;
-    f.write_metadata(f.folder + "/metadata/metadata_0.parquet", 0, split);
-    f.write_metadata(f.folder + "/metadata/metadata_1.parquet", split, f.rows);
-    return f;
+    write_metadata(folder + "/metadata/metadata_0.parquet", 0, split);
+    write_metadata(folder + "/metadata/metadata_1.parquet", split, rows);
   }
 
   static void write_index(const std::vector<float>& vectors, size_t n, size_t dim,

@@ -20,6 +20,9 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
+// /metadata answers for more ids than this are streamed with chunked transfer encoding.
+constexpr size_t kStreamedMetadataIds = 4096;
+
 constexpr const char* kFrontMissingPage =
     "<!doctype html><html><head><meta charset=\"utf-8\"><title>clip-retrieval back</title>"
     "</head><body><h1>clip-retrieval back is running</h1><p>The web front is not built or not "
@@ -138,12 +141,24 @@ struct HttpServer::Impl {
     });
     server.Post("/metadata", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
-        const MetadataRequest request = parse_metadata_request(req.body);
+        MetadataRequest request = parse_metadata_request(req.body);
         const search::SearchIndex& index = service.index(request.indice_name);
-        if (index.metadata) {
+        if (!index.metadata) {
+          res.set_content(metadata_json(request.ids, {}), kJson);
+        } else if (request.ids.size() <= kStreamedMetadataIds) {
           res.set_content(metadata_answer_json(request.ids, *index.metadata), kJson);
         } else {
-          res.set_content(metadata_json(request.ids, {}), kJson);
+          // Large answers are streamed (chunked) as they are written: no 100 MB body in memory.
+          const metadata::MetadataStore* store = index.metadata.get();
+          res.set_chunked_content_provider(
+              kJson, [ids = std::move(request.ids), store](size_t, httplib::DataSink& sink) {
+                const bool complete =
+                    write_metadata_answer(ids, *store, [&sink](std::string_view piece) {
+                      return sink.write(piece.data(), piece.size());
+                    });
+                if (complete) sink.done();
+                return complete;
+              });
         }
       });
     });

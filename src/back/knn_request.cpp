@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include "core/error.h"
@@ -144,16 +145,111 @@ search::KnnQuery parse_knn_request(const std::string& body) {
   return query;
 }
 
-MetadataRequest parse_metadata_request(const std::string& body) {
-  const json root = parse_object(body);
+namespace {
+
+// /metadata bodies carry up to millions of ids: read them with a SAX pass instead of building a
+// JSON tree (a node per id).
+class MetadataRequestReader : public nlohmann::json_sax<json> {
+ public:
   MetadataRequest request;
-  const json* ids = field(root, "ids");
-  CLIPRET_CHECK(ids != nullptr && ids->is_array(), InvalidInput,
-                "ids is required: a list of integers");
-  request.ids.reserve(ids->size());
-  for (const json& id : *ids) request.ids.push_back(as_integer(id, "ids"));
-  request.indice_name = optional_string(root, "indice_name");
-  return request;
+  bool saw_ids = false;
+
+  bool null() override { return scalar(Kind::kNull); }
+  bool boolean(bool) override { return scalar(Kind::kOther); }
+  bool number_integer(number_integer_t v) override { return number(static_cast<double>(v), v); }
+  bool number_unsigned(number_unsigned_t v) override {
+    CLIPRET_CHECK(v <= static_cast<number_unsigned_t>(INT64_MAX), InvalidInput,
+                  "ids must be integers");
+    return number(static_cast<double>(v), static_cast<int64_t>(v));
+  }
+  bool number_float(number_float_t v, const string_t&) override {
+    CLIPRET_CHECK(std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9e15, InvalidInput,
+                  "ids must be integers");
+    return number(v, static_cast<int64_t>(v));
+  }
+  bool string(string_t& v) override {
+    if (depth_ == 1 && key_ == "indice_name") {
+      request.indice_name = v;
+      return true;
+    }
+    return scalar(Kind::kOther);
+  }
+  bool binary(binary_t&) override { return scalar(Kind::kOther); }
+  bool start_object(std::size_t) override {
+    CLIPRET_CHECK(depth_ > 0 || !started_, InvalidInput, "the request body must be a JSON object");
+    check_container();
+    CLIPRET_CHECK(!(depth_ == 1 && key_ == "ids"), InvalidInput,
+                  "ids is required: a list of integers");
+    started_ = true;
+    ++depth_;
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    CLIPRET_CHECK(depth_ > 0, InvalidInput, "the request body must be a JSON object");
+    check_container();
+    if (depth_ == 1 && key_ == "ids") {
+      in_ids_ = true;
+      saw_ids = true;
+    }
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    if (depth_ == 1) in_ids_ = false;
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (depth_ == 1) key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    CLIPRET_THROW(InvalidInput, "the request body is not valid JSON: %s", e.what());
+  }
+
+ private:
+  enum class Kind { kNull, kOther };
+  bool scalar(Kind kind) {
+    CLIPRET_CHECK(depth_ > 0, InvalidInput, "the request body must be a JSON object");
+    CLIPRET_CHECK(!in_ids_ || depth_ != 2, InvalidInput, "ids is required: a list of integers");
+    if (depth_ == 1 && key_ == "ids")
+      CLIPRET_THROW(InvalidInput, "ids is required: a list of integers");
+    if (depth_ == 1 && key_ == "indice_name") {
+      CLIPRET_CHECK(kind == Kind::kNull, InvalidInput, "indice_name must be a string");
+      request.indice_name.reset();
+    }
+    return true;
+  }
+  bool number(double, int64_t v) {
+    if (in_ids_ && depth_ == 2) {
+      request.ids.push_back(v);
+      return true;
+    }
+    return scalar(Kind::kOther);
+  }
+  void check_container() const {
+    CLIPRET_CHECK(!(in_ids_ && depth_ == 2), InvalidInput, "ids is required: a list of integers");
+    CLIPRET_CHECK(!(depth_ == 1 && key_ == "indice_name"), InvalidInput,
+                  "indice_name must be a string");
+  }
+
+  int depth_ = 0;
+  bool started_ = false;
+  bool in_ids_ = false;
+  std::string key_;
+};
+
+}  // namespace
+
+MetadataRequest parse_metadata_request(const std::string& body) {
+  MetadataRequestReader reader;
+  json::sax_parse(body, &reader);
+  CLIPRET_CHECK(reader.saw_ids, InvalidInput, "ids is required: a list of integers");
+  return std::move(reader.request);
 }
 
 std::string knn_results_json(const std::vector<search::KnnResult>& results) {

@@ -474,6 +474,20 @@ TEST_F(BackServerTest, MetadataEndpoint) {
       }
     }
   }
+  // Over 4096 ids the answer is streamed (chunked): same rows.
+  std::vector<int64_t> many;
+  for (int64_t i = 0; i < 6000; ++i) many.push_back((i * 7919) % 400);  // some past the table
+  const json streamed = post_ok("/metadata", {{"ids", many}, {"indice_name", "flat"}});
+  ASSERT_EQ(streamed.size(), many.size());
+  for (size_t i = 0; i < many.size(); i += 37) {
+    const auto id = static_cast<size_t>(many[i]);
+    EXPECT_EQ(streamed[i]["id"], many[i]);
+    if (id < flat_->rows) {
+      EXPECT_EQ(streamed[i]["metadata"]["url"], flat_->urls[id]);
+    } else {
+      EXPECT_EQ(streamed[i]["metadata"], json::object());
+    }
+  }
   EXPECT_EQ(post_ok("/metadata", {{"ids", json::array()}, {"indice_name", "flat"}}), json::array());
 }
 

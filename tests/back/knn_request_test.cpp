@@ -87,8 +87,15 @@ TEST(ParseMetadataRequest, IdsInOrder) {
   const MetadataRequest r = parse_metadata_request(R"({"ids":[5,1,3],"indice_name":"a"})");
   EXPECT_EQ(r.ids, (std::vector<int64_t>{5, 1, 3}));
   EXPECT_EQ(r.indice_name, "a");
-  EXPECT_THROW(parse_metadata_request(R"({"ids":"1"})"), Error);
-  EXPECT_THROW(parse_metadata_request(R"({"ids":["a"]})"), Error);
+  EXPECT_EQ(parse_metadata_request(R"({"other":{"ids":[1]},"ids":[],"indice_name":null})").ids,
+            std::vector<int64_t>{});
+  EXPECT_EQ(parse_metadata_request(R"({"ids":[7.0, 9]})").ids, (std::vector<int64_t>{7, 9}));
+  for (const char* bad :
+       {R"({"ids":"1"})", R"({"ids":["a"]})", R"({"ids":[[1]]})", R"({"ids":{"a":1}})",
+        R"({"ids":null})", R"({"ids":[1.5]})", R"({"indice_name":"a"})",
+        R"({"ids":[1],"indice_name":3})", "[1]", "3", "{", ""}) {
+    EXPECT_THROW(parse_metadata_request(bad), Error) << bad;
+  }
 }
 
 TEST(ResultsJson, FieldOrderAndShapes) {

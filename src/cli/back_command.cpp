@@ -74,6 +74,9 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_int("faiss_threads", &o.faiss_threads, "OpenMP threads of one faiss search");
   t.add_int("max_text_batch", &o.max_text_batch,
             "most concurrent text queries embedded in one model call");
+  t.add_int("small_batch_blas_threads", &o.small_batch_blas_threads,
+            "OpenBLAS threads for a batch of 1-2 texts (a lone query is faster on 1; larger "
+            "batches use every core)");
   t.add_optional_string("clip_cache_path", &o.clip_cache_path,
                         "model and resource cache; None means ~/.cache/clip_retrieval");
 }
@@ -115,6 +118,9 @@ int run_back_command(const std::vector<std::string>& args) {
   environment.service.model.max_batch =
       static_cast<size_t>(std::max<int64_t>(1, options.max_text_batch));
   environment.service.embedder.max_text_batch = environment.service.model.max_batch;
+  environment.service.embedder.small_batch_blas_threads =
+      static_cast<int>(std::max<int64_t>(1, options.small_batch_blas_threads));
+  environment.service.embedder.large_batch_blas_threads = cores;
   environment.service.fetch.allow_private_addresses = options.allow_private_urls;
   environment.front_folder = options.front_folder.value_or(default_front_folder());
   back::run_back(options, environment);

@@ -5,6 +5,7 @@
 
 #include "hub/clip_loader.h"
 #include "image/clip_preprocess.h"
+#include "model/cpu/cpu_backend.h"
 #include "search/post_filters.h"
 
 namespace clipret::search {
@@ -15,6 +16,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
+
+void QueryEmbedder::use_blas_threads(int threads) {
+  if (threads > 0 && threads != current_blas_threads_) {
+    model::set_blas_threads(threads);
+    current_blas_threads_ = threads;
+  }
+}
 
 struct QueryEmbedder::PendingText {
   const std::string* text = nullptr;
@@ -85,6 +93,9 @@ void QueryEmbedder::run_text_batch(std::vector<PendingText*>& batch) {
     std::vector<float> out(batch.size() * d);
     {
       std::lock_guard<std::mutex> model_lock(model_mutex_);
+      use_blas_threads(batch.size() <= options_.small_text_batch
+                           ? options_.small_batch_blas_threads
+                           : options_.large_batch_blas_threads);
       clip_->model.encode_text(tokens.ids.data(), batch.size(), out.data());
     }
     normalize_rows(out.data(), batch.size(), d);
@@ -118,6 +129,7 @@ std::optional<std::vector<float>> QueryEmbedder::embed_image(const std::string& 
   std::vector<float> embedding(static_cast<size_t>(dim()));
   {
     std::lock_guard<std::mutex> model_lock(model_mutex_);
+    use_blas_threads(options_.large_batch_blas_threads);
     clip_->model.encode_image(pixels.data(), 1, embedding.data());
   }
   normalize_rows(embedding.data(), 1, embedding.size());

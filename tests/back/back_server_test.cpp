@@ -63,6 +63,8 @@ class BackServerTest : public ::testing::Test {
     dir_ = new testing::TempDir();
     flat_ = new IndexFixture(IndexFixture::build(*dir_, "flat"));
     ivf_ = new IndexFixture(flat_->with_indices(*dir_, "ivf", "IVF16,Flat", ""));
+    ondisk_ = new IndexFixture(flat_->with_indices(*dir_, "ondisk", "Flat", ""));
+    ondisk_->write_ondisk_image_index("IVF16,Flat");
     clip_ = new hub::LoadedClip(testing::load_tiny_clip(flat_->model_folder));
     const size_t dim = flat_->dim;
 
@@ -90,7 +92,7 @@ class BackServerTest : public ::testing::Test {
         {model::SafetensorsTensorData{"layers.0.weight", {1, static_cast<int64_t>(dim)}, weight},
          model::SafetensorsTensorData{"layers.0.bias", {1}, {-5.0f}}});
 
-    std::vector<search::IndexOptions> indices(3);
+    std::vector<search::IndexOptions> indices(5);
     indices[0].name = "flat";
     indices[0].indice_folder = flat_->folder;
     indices[0].provide_aesthetic_embeddings = true;
@@ -105,6 +107,13 @@ class BackServerTest : public ::testing::Test {
     indices[2].name = "flat_on_disk";
     indices[2].indice_folder = flat_->folder;
     indices[2].enable_hdf5 = true;
+    indices[3].name = "reordered";
+    indices[3].indice_folder = ivf_->folder;
+    indices[3].enable_hdf5 = true;
+    indices[3].reorder_metadata_by_ivf_index = true;
+    indices[4].name = "ondisk";
+    indices[4].indice_folder = ondisk_->folder;
+    indices[4].enable_faiss_memory_mapping = true;
     for (auto& index : indices) index.clip_model = flat_->model_folder;
     search::ServiceEnvironment environment;
     environment.hub.offline = true;
@@ -121,6 +130,7 @@ class BackServerTest : public ::testing::Test {
     delete strict_service_;
     delete service_;
     delete clip_;
+    delete ondisk_;
     delete ivf_;
     delete flat_;
     delete dir_;
@@ -155,6 +165,7 @@ class BackServerTest : public ::testing::Test {
   static testing::TempDir* dir_;
   static IndexFixture* flat_;
   static IndexFixture* ivf_;
+  static IndexFixture* ondisk_;
   static hub::LoadedClip* clip_;
   static search::KnnService* service_;
   static search::KnnService* strict_service_;
@@ -163,6 +174,7 @@ class BackServerTest : public ::testing::Test {
 testing::TempDir* BackServerTest::dir_ = nullptr;
 IndexFixture* BackServerTest::flat_ = nullptr;
 IndexFixture* BackServerTest::ivf_ = nullptr;
+IndexFixture* BackServerTest::ondisk_ = nullptr;
 hub::LoadedClip* BackServerTest::clip_ = nullptr;
 search::KnnService* BackServerTest::service_ = nullptr;
 search::KnnService* BackServerTest::strict_service_ = nullptr;
@@ -172,7 +184,7 @@ TEST_F(BackServerTest, IndicesListHealthAndConfig) {
   httplib::Client c = server_->client();
   auto r = c.Get("/indices-list");
   ASSERT_TRUE(r);
-  EXPECT_EQ(json::parse(r->body), json({"flat", "ivf", "flat_on_disk"}));
+  EXPECT_EQ(json::parse(r->body), json({"flat", "ivf", "flat_on_disk", "reordered", "ondisk"}));
   EXPECT_EQ(r->get_header_value("Access-Control-Allow-Origin"), "*");
   r = c.Get("/health");
   ASSERT_TRUE(r);
@@ -433,6 +445,36 @@ TEST_F(BackServerTest, IvfMemoryMappedIndexAndDefaultIndex) {
                                               {"num_images", 1},
                                               {"indice_name", nullptr}});
   EXPECT_EQ(first[0]["id"], 9);
+}
+
+TEST_F(BackServerTest, ReorderedMetadataFollowsTheIdMapping) {
+  // Ids change (positions in the IVF lists) but each result's metadata is still its own row's.
+  for (const size_t row : {0u, 42u, 150u, 299u}) {
+    const json results = post_ok("/knn-service", {{"embedding_input", vector_json(row_vector(row))},
+                                                  {"modality", "image"},
+                                                  {"num_images", 1},
+                                                  {"indice_name", "reordered"}});
+    ASSERT_FALSE(results.empty());
+    EXPECT_EQ(results[0]["url"], ivf_->urls[row]);
+    EXPECT_NEAR(results[0]["similarity"].get<double>(), 1.0, 1e-4);
+    const json by_id =
+        post_ok("/metadata", {{"ids", {results[0]["id"]}}, {"indice_name", "reordered"}});
+    EXPECT_EQ(by_id[0]["metadata"]["url"], ivf_->urls[row]);
+  }
+}
+
+TEST_F(BackServerTest, OnDiskInvertedListsFolder) {
+  const json results = post_ok("/knn-service", {{"embedding_input", vector_json(row_vector(77))},
+                                                {"modality", "image"},
+                                                {"num_images", 1},
+                                                {"num_result_ids", 3},
+                                                {"indice_name", "ondisk"},
+                                                {"return_embeddings", true}});
+  ASSERT_FALSE(results.empty());
+  EXPECT_EQ(results[0]["id"], 77);
+  EXPECT_EQ(results[0]["url"], ondisk_->urls[77]);
+  const std::vector<float> e = results[0]["embedding"].get<std::vector<float>>();
+  for (size_t j = 0; j < e.size(); ++j) EXPECT_NEAR(e[j], flat_->image_vector(77)[j], 1e-5);
 }
 
 TEST_F(BackServerTest, OnDiskMetadataAnswersLikeInMemory) {

@@ -11,6 +11,7 @@
 #include <faiss/IndexIVF.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
+#include <faiss/invlists/OnDiskInvertedLists.h>
 
 #include <algorithm>
 #include <cmath>
@@ -149,6 +150,26 @@ struct IndexFixture {
     index->train(static_cast<faiss::Index::idx_t>(n), vectors.data());
     index->add(static_cast<faiss::Index::idx_t>(n), vectors.data());
     faiss::write_index(index.get(), path.c_str());
+  }
+
+  // Replaces image.index by the on-disk form: a folder image.index/ holding populated.index and
+  // its inverted lists in merged_index.ivfdata (what `index` writes for huge indices).
+  void write_ondisk_image_index(const std::string& key) const {
+    const std::filesystem::path dir = std::filesystem::path(folder) / "image.index";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::unique_ptr<faiss::Index> index(
+        faiss::index_factory(static_cast<int>(dim), key.c_str(), faiss::METRIC_INNER_PRODUCT));
+    auto* ivf = dynamic_cast<faiss::IndexIVF*>(index.get());
+    ivf->cp.min_points_per_centroid = 1;
+    index->train(static_cast<faiss::Index::idx_t>(rows), image_vectors.data());
+    index->add(static_cast<faiss::Index::idx_t>(rows), image_vectors.data());
+    auto* ondisk = new faiss::OnDiskInvertedLists(ivf->nlist, ivf->code_size,
+                                                  (dir / "merged_index.ivfdata").c_str());
+    const faiss::InvertedLists* sources[] = {ivf->invlists};
+    ondisk->merge_from(sources, 1);
+    ivf->replace_invlists(ondisk, true);
+    faiss::write_index(index.get(), (dir / "populated.index").c_str());
   }
 
   void write_metadata(const std::string& path, size_t begin, size_t end) const {

@@ -109,8 +109,10 @@ int run_back_command(const std::vector<std::string>& args) {
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Requests run in parallel already: faiss's OpenMP team per search stays small, and OpenBLAS
-  // (the model, one call at a time) gets the cores.
-  omp_set_num_threads(static_cast<int>(std::max<int64_t>(1, options.faiss_threads)));
+  // (the model, one call at a time) gets the cores. OpenMP's setting is per thread: the service
+  // applies it on each request thread; this covers the loading on this one.
+  const int faiss_threads = static_cast<int>(std::max<int64_t>(1, options.faiss_threads));
+  omp_set_num_threads(faiss_threads);
   back::BackEnvironment environment;
   environment.service.hub = hub::hub_options_from_environment(options.clip_cache_path);
   environment.service.hub.show_progress = false;
@@ -122,6 +124,7 @@ int run_back_command(const std::vector<std::string>& args) {
       static_cast<int>(std::max<int64_t>(1, options.small_batch_blas_threads));
   environment.service.embedder.large_batch_blas_threads = cores;
   environment.service.fetch.allow_private_addresses = options.allow_private_urls;
+  environment.service.faiss_threads = faiss_threads;
   environment.front_folder = options.front_folder.value_or(default_front_folder());
   back::run_back(options, environment);
   return 0;

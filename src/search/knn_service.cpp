@@ -2,6 +2,7 @@
 
 #include <faiss/Index.h>
 #include <faiss/IndexIVF.h>
+#include <omp.h>
 
 #include <chrono>
 #include <cmath>
@@ -51,10 +52,12 @@ void attach_local_image(metadata::MetadataRow& row) {
 }
 
 KnnService::KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
-                       std::vector<SearchIndex> indices, UrlFetchOptions fetch_options)
+                       std::vector<SearchIndex> indices, UrlFetchOptions fetch_options,
+                       int faiss_threads)
     : embedders_(std::move(embedders)),
       indices_(std::move(indices)),
-      fetch_options_(fetch_options) {
+      fetch_options_(fetch_options),
+      faiss_threads_(faiss_threads) {
   CLIPRET_CHECK(!indices_.empty(), InvalidInput, "no index to serve (indices_paths is empty)");
 }
 
@@ -138,6 +141,13 @@ std::vector<float> KnnService::query_vector(const KnnQuery& query, const SearchI
 }
 
 std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* timings) const {
+  if (faiss_threads_ > 0) {
+    thread_local int applied = 0;
+    if (applied != faiss_threads_) {
+      omp_set_num_threads(faiss_threads_);
+      applied = faiss_threads_;
+    }
+  }
   const SearchIndex& index = this->index(query.indice_name);
   const bool image_modality = query.modality == "image";
   const faiss::Index* faiss_index =

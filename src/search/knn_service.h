@@ -26,8 +26,13 @@ class KnnService {
  public:
   // `indices` in the order of indices_paths.json (the first is the default); their `embedder`
   // pointers point into `embedders`.
+  // `faiss_threads` > 0: the OpenMP team size of faiss calls made by request threads. OpenMP's
+  // setting is per calling thread, so it is applied on each request thread (once) rather than
+  // once in main(); 1 keeps single-query searches from spinning up a team that competes with
+  // OpenBLAS for the cores.
   KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
-             std::vector<SearchIndex> indices, UrlFetchOptions fetch_options);
+             std::vector<SearchIndex> indices, UrlFetchOptions fetch_options,
+             int faiss_threads = 0);
   ~KnnService();
   KnnService(const KnnService&) = delete;
   KnnService& operator=(const KnnService&) = delete;
@@ -52,6 +57,7 @@ class KnnService {
   std::vector<std::unique_ptr<QueryEmbedder>> embedders_;
   std::vector<SearchIndex> indices_;
   UrlFetchOptions fetch_options_;
+  int faiss_threads_ = 0;
 };
 
 // Adds "image" (base64 of the file's bytes) after the row's fields when the row has a string

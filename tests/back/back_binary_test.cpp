@@ -123,3 +123,32 @@ TEST(FilterBinary, CopiesAndPrints) {
 
 }  // namespace
 }  // namespace clipret::back
+
+namespace clipret::back {
+namespace {
+
+TEST(BackBinary, HelpListsTheOriginalOptionsAndBadValuesAreRejected) {
+  const testing::CommandResult help = testing::run_clip_retrieval("back --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option :
+       {"--indices_paths", "--port", "--enable_hdf5", "--enable_faiss_memory_mapping",
+        "--columns_to_return", "--reorder_metadata_by_ivf_index", "--default_backend",
+        "--url_column", "--enable_mclip_option", "--clip_model", "--use_jit", "--use_arrow",
+        "--provide_safety_model", "--provide_violence_detector", "--provide_aesthetic_embeddings",
+        "--allow_private_urls"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  }
+  const testing::CommandResult bad = testing::run_clip_retrieval("back --port=abc");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("port"), std::string::npos);
+  const testing::CommandResult typo = testing::run_clip_retrieval("back --enable_hfd5=True");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("enable_hdf5"), std::string::npos) << typo.err;
+  const testing::CommandResult filter = testing::run_clip_retrieval("filter --help");
+  EXPECT_EQ(filter.exit_code, 0);
+  EXPECT_NE(filter.out.find("--threshold"), std::string::npos);
+  EXPECT_EQ(testing::run_clip_retrieval("filter onlyquery").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace clipret::back

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -77,6 +78,9 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_int("small_batch_blas_threads", &o.small_batch_blas_threads,
             "OpenBLAS threads for a batch of 1-2 texts (a lone query is faster on 1; larger "
             "batches use every core)");
+  t.add_int("batch_gather_us", &o.batch_gather_us,
+            "after a batch of several texts, how long (microseconds) the next one waits for as "
+            "many queries to arrive; 0: never wait (a lone client never waits)");
   t.add_optional_string("clip_cache_path", &o.clip_cache_path,
                         "model and resource cache; None means ~/.cache/clip_retrieval");
 }
@@ -123,6 +127,8 @@ int run_back_command(const std::vector<std::string>& args) {
   environment.service.embedder.small_batch_blas_threads =
       static_cast<int>(std::max<int64_t>(1, options.small_batch_blas_threads));
   environment.service.embedder.large_batch_blas_threads = cores;
+  environment.service.embedder.gather_window =
+      std::chrono::microseconds(std::max<int64_t>(0, options.batch_gather_us));
   environment.service.fetch.allow_private_addresses = options.allow_private_urls;
   environment.service.faiss_threads = faiss_threads;
   environment.front_folder = options.front_folder.value_or(default_front_folder());

@@ -7,6 +7,7 @@
 // one, which is what makes 8 concurrent clients fast.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -39,6 +40,11 @@ struct QueryEmbedderOptions {
   int small_batch_blas_threads = 0;
   int large_batch_blas_threads = 0;
   size_t small_text_batch = 2;
+  // When the last batch held several texts, its clients are likely to send their next query
+  // within moments of their answers; the next leader waits up to this long (or until as many
+  // texts as last time are pending) so they share one model call instead of the first running
+  // alone. A lone client (batches of 1) never waits.
+  std::chrono::microseconds gather_window{3000};
 };
 
 class QueryEmbedder {
@@ -77,6 +83,7 @@ class QueryEmbedder {
   std::condition_variable queue_cv_;
   std::deque<PendingText*> queue_;
   bool leader_active_ = false;
+  size_t last_batch_size_ = 0;
   int64_t text_model_calls_ = 0;
 };
 

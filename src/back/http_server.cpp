@@ -1,6 +1,9 @@
 #include "back/http_server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <exception>
@@ -64,6 +67,33 @@ void guarded(httplib::Response& res, Body&& body) {
   } catch (const std::exception& e) {
     CLIPRET_LOG_ERROR("request failed: %s", e.what());
     set_error(res, 500, e.what());
+  }
+}
+
+// cpp-httplib 0.11 (Debian's shared build) listens with a backlog of 5: a burst of more new
+// connections (32 clients starting at once) overflows it, and the kernel drops SYNs that the
+// clients retry a second later, or fail. Linux lets listen() be called again on a listening
+// socket to change its backlog; the socket is found by its port, as httplib does not expose it.
+void raise_listen_backlog(int port) {
+  for (int fd = 0; fd < 4096; ++fd) {
+    int listening = 0;
+    socklen_t length = sizeof(listening);
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || !listening) {
+      continue;
+    }
+    sockaddr_storage address{};
+    socklen_t address_length = sizeof(address);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &address_length) != 0) continue;
+    int bound_port = -1;
+    if (address.ss_family == AF_INET) {
+      bound_port = ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+    } else if (address.ss_family == AF_INET6) {
+      bound_port = ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+    }
+    if (bound_port == port) {
+      if (::listen(fd, SOMAXCONN) != 0) CLIPRET_LOG_WARN("cannot raise the listen backlog");
+      return;
+    }
   }
 }
 
@@ -214,6 +244,7 @@ int HttpServer::bind() {
   }
   CLIPRET_CHECK(impl_->port > 0, Io, "cannot listen on %s:%d (port in use?)",
                 impl_->options.host.c_str(), impl_->options.port);
+  raise_listen_backlog(impl_->port);
   return impl_->port;
 }
 

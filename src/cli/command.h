@@ -27,5 +27,7 @@ int run_parquet_command(const std::vector<std::string>& args);
 int run_encode_command(const std::vector<std::string>& args);
 int run_index_command(const std::vector<std::string>& args);
 int run_index_combiner_command(const std::vector<std::string>& args);
+int run_back_command(const std::vector<std::string>& args);
+int run_filter_command(const std::vector<std::string>& args);
 
 }  // namespace clipret::cli

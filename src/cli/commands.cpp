@@ -14,6 +14,10 @@ const std::vector<Command>& commands() {
       {"index_combiner", "merge IVF indices that share a trained quantizer, on disk",
        run_index_combiner_command},
       {"parquet", "inspect Parquet files: cat (rows as JSON lines), schema", run_parquet_command},
+      {"back", "serve indices over HTTP: knn search, metadata, metrics, the web front",
+       run_back_command},
+      {"filter", "copy the images of an index that best match a text or image query",
+       run_filter_command},
   };
   return kCommands;
 }

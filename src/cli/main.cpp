@@ -36,8 +36,8 @@ int exit_code(clipret::ErrorKind kind) {
 void print_usage() {
   std::printf(
       "Usage: clip-retrieval <command> [options]\n\n"
-      "Compute CLIP embeddings of images and captions and build faiss indices of them (the\n"
-      "search commands of the original are not in this version yet).\n\n"
+      "Compute CLIP embeddings of images and captions, build faiss indices of them within a\n"
+      "memory budget, and serve semantic search over them (HTTP API) or filter them.\n\n"
       "Commands:\n");
   for (const auto& command : clipret::cli::commands()) {
     std::printf("  %-15s %s\n", command.name, command.summary);

@@ -6,11 +6,14 @@
 // search results through the IdMapping first). Stores are read by many request threads at once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -28,7 +31,16 @@ using MetadataValue = std::variant<std::monostate, bool, int64_t, double, std::s
 // The served columns of one row, in the store's column order.
 struct MetadataRow {
   std::vector<std::pair<std::string, MetadataValue>> fields;
+
+  bool operator==(const MetadataRow&) const = default;
 };
+
+// One cell lent by a store during a for_each_row callback: strings point into the store's or
+// the request's buffers and are valid only until the callback returns.
+using MetadataCell = std::variant<std::monostate, bool, int64_t, double, std::string_view>;
+
+// Receives row `index` (a position in the requested ids) with one cell per column of columns().
+using MetadataRowCallback = std::function<void(size_t index, std::span<const MetadataCell> cells)>;
 
 class MetadataStore {
  public:
@@ -38,8 +50,13 @@ class MetadataStore {
   // columns_to_return ∩ the columns present, in the order of the Parquet schema.
   virtual const std::vector<std::string>& columns() const = 0;
   // One entry per id, in request order; std::nullopt for an id outside [0, num_rows()).
-  // Thread-safe.
-  virtual std::vector<std::optional<MetadataRow>> get(std::span<const int64_t> ids) const = 0;
+  // Thread-safe. Copies every cell: for large requests prefer for_each_row.
+  virtual std::vector<std::optional<MetadataRow>> get(std::span<const int64_t> ids) const;
+  // The allocation-free path (e.g. /metadata of 1M ids written straight to JSON): calls
+  // `callback` once per id in [0, num_rows()), in request order, and skips the other ids.
+  // Thread-safe; `callback` runs on the calling thread.
+  virtual void for_each_row(std::span<const int64_t> ids,
+                            const MetadataRowCallback& callback) const = 0;
 };
 
 // Search ids → metadata ids when metadata is reordered by the image index's IVF lists.
@@ -57,7 +74,8 @@ struct MetadataOptions {
   std::vector<std::string> columns_to_return;
   // The original's option name: here the on-disk store is SQLite (`metadata.sqlite`, built once).
   bool enable_hdf5 = false;
-  // Needs an IVF image index (and the on-disk store, as the original).
+  // Needs an IVF image index and enable_hdf5; without enable_hdf5 it is ignored with a warning,
+  // as in the original (spec §3.8).
   bool reorder_metadata_by_ivf_index = false;
 };
 

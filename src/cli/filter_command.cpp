@@ -1,0 +1,44 @@
+// `clip-retrieval filter`: the option table over FilterOptions, then search::run_filter. The
+// summary and the urls of the hits go to stdout.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/option_table.h"
+#include "hub/hub_options.h"
+#include "search/filter.h"
+
+namespace clipret::cli {
+
+int run_filter_command(const std::vector<std::string>& args) {
+  search::FilterOptions o;
+  OptionTable t("clip-retrieval filter",
+                "Copy the images of an index folder that best match a text or an image query "
+                "into a folder, and print their urls.");
+  t.add_string("query", &o.query,
+               "a caption, or the path of a .png/.jpg/.jpeg/.bmp image to search with", true);
+  t.add_string("output_folder", &o.output_folder, "where the matching images are copied", true);
+  t.add_string("indice_folder", &o.indice_folder,
+               "index folder holding image.index and metadata/*.parquet (with image_path)", true);
+  t.add_int("num_results", &o.num_results, "how many best matches (without --threshold)");
+  t.add_optional_float("threshold", &o.threshold,
+                       "keep every image whose similarity (inner product) is above this instead");
+  t.add_string("clip_model", &o.clip_model,
+               "the model the index was built with (ViT-B/32, hf_clip:..., open_clip:..., a "
+               "folder)");
+  t.add_optional_string("clip_cache_path", &o.clip_cache_path,
+                        "model download cache; None means ~/.cache/clip_retrieval");
+  if (!t.parse(args)) {
+    std::fputs(t.help().c_str(), stdout);
+    return 0;
+  }
+  search::FilterEnvironment environment;
+  environment.hub = hub::hub_options_from_environment(o.clip_cache_path);
+  environment.model.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  search::run_filter(o, environment, std::cout);
+  return 0;
+}
+
+}  // namespace clipret::cli

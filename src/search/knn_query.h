@@ -1,0 +1,55 @@
+// search/knn_query.h: one /knn-service request and its results, independent of HTTP and JSON
+// (spec §3.5, §3.6).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "metadata/metadata_store.h"
+
+namespace clipret::search {
+
+struct KnnQuery {
+  // Query inputs; precedence: non-empty text > image > image_url > embedding_input.
+  std::optional<std::string> text;
+  std::optional<std::string> image;  // the encoded image bytes (already base64-decoded)
+  std::optional<std::string> image_url;
+  std::optional<std::vector<float>> embedding_input;  // used as given (not normalised)
+
+  std::string modality = "image";          // "image" searches image.index, anything else text.index
+  int64_t num_images = 0;                  // leading results that get metadata
+  int64_t num_result_ids = 0;              // k of the knn search
+  std::optional<std::string> indice_name;  // null: the first index
+
+  bool use_mclip = false;
+  bool deduplicate = false;
+  bool use_safety_model = false;
+  bool use_violence_detector = false;
+  std::optional<int64_t> aesthetic_score;  // 0..9
+  std::optional<double> aesthetic_weight;
+  bool return_embeddings = false;  // new: each result carries its (normalised) vector
+};
+
+struct KnnResult {
+  int64_t id = 0;                                 // metadata id (after IVF reordering when on)
+  float similarity = 0;                           // the raw faiss score (inner product)
+  std::optional<metadata::MetadataRow> metadata;  // the first num_images results only
+  std::vector<float> embedding;                   // when return_embeddings
+};
+
+// Seconds per step of one request; absent steps did not run (the metrics' sub-histograms).
+struct QueryTimings {
+  std::optional<double> download;
+  std::optional<double> text_prepro;
+  std::optional<double> text_inference;
+  std::optional<double> image_prepro;
+  std::optional<double> image_inference;
+  std::optional<double> knn;
+  std::optional<double> dedup;
+  std::optional<double> safety;
+  std::optional<double> metadata;
+};
+
+}  // namespace clipret::search

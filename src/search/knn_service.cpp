@@ -1,0 +1,263 @@
+#include "search/knn_service.h"
+
+#include <faiss/Index.h>
+#include <faiss/IndexIVF.h>
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <unordered_set>
+
+#include "core/error.h"
+#include "search/base64.h"
+#include "search/post_filters.h"
+#include "search/query_embedder.h"
+#include "search/search_index.h"
+
+namespace clipret::search {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A local `image` larger than this is not inlined into JSON (a guard, not an original rule).
+constexpr uintmax_t kMaxInlineImageBytes = uintmax_t{32} << 20;
+
+// k of the knn search at most (each result's vector is reconstructed: k x dim floats).
+constexpr int64_t kMaxResultIds = 10'000'000;
+
+}  // namespace
+
+void attach_local_image(metadata::MetadataRow& row) {
+  for (const auto& [name, value] : row.fields) {
+    if (name != "image_path") continue;
+    const auto* path = std::get_if<std::string>(&value);
+    if (path == nullptr || path->empty()) return;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*path, ec)) return;
+    const uintmax_t size = std::filesystem::file_size(*path, ec);
+    if (ec || size > kMaxInlineImageBytes) return;
+    std::ifstream in(*path, std::ios::binary);
+    if (!in) return;
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    row.fields.emplace_back("image", base64_encode(bytes));
+    return;
+  }
+}
+
+KnnService::KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
+                       std::vector<SearchIndex> indices, UrlFetchOptions fetch_options,
+                       int faiss_threads)
+    : embedders_(std::move(embedders)),
+      indices_(std::move(indices)),
+      fetch_options_(fetch_options),
+      faiss_threads_(faiss_threads) {
+  CLIPRET_CHECK(!indices_.empty(), InvalidInput, "no index to serve (indices_paths is empty)");
+}
+
+KnnService::~KnnService() = default;
+
+std::vector<std::string> KnnService::index_names() const {
+  std::vector<std::string> names;
+  for (const SearchIndex& index : indices_) names.push_back(index.name);
+  return names;
+}
+
+const SearchIndex& KnnService::index(const std::optional<std::string>& name) const {
+  if (!name) return indices_.front();
+  for (const SearchIndex& index : indices_) {
+    if (index.name == *name) return index;
+  }
+  CLIPRET_THROW(NotFound, "unknown indice_name '%s'", name->c_str());
+}
+
+std::vector<float> KnnService::query_vector(const KnnQuery& query, const SearchIndex& index,
+                                            QueryTimings* timings) const {
+  std::vector<float> vector;
+  if (query.text && !query.text->empty()) {
+    CLIPRET_CHECK(!query.use_mclip, InvalidInput,
+                  "use_mclip: multilingual CLIP is not available in this server (use_mclip=false)");
+    CLIPRET_CHECK(index.embedder != nullptr, InvalidInput,
+                  "index '%s' has no CLIP model to embed text", index.name.c_str());
+    EmbedTimings t;
+    vector = index.embedder->embed_text(*query.text, &t);
+    if (timings != nullptr) {
+      timings->text_prepro = t.prepro;
+      timings->text_inference = t.inference;
+    }
+  } else if (query.image || query.image_url) {
+    CLIPRET_CHECK(index.embedder != nullptr, InvalidInput,
+                  "index '%s' has no CLIP model to embed images", index.name.c_str());
+    std::string fetched;
+    const std::string* bytes = nullptr;
+    if (query.image) {
+      bytes = &*query.image;
+    } else {
+      const auto start = Clock::now();
+      UrlFetchResult result = fetch_url(*query.image_url, fetch_options_);
+      if (timings != nullptr) timings->download = seconds_since(start);
+      CLIPRET_CHECK(result.ok(), InvalidInput, "%s", result.error.c_str());
+      fetched = std::move(result.body);
+      bytes = &fetched;
+    }
+    std::string error;
+    EmbedTimings t;
+    std::optional<std::vector<float>> embedded = index.embedder->embed_image(*bytes, &error, &t);
+    CLIPRET_CHECK(embedded.has_value(), InvalidInput, "%s: the image cannot be decoded: %s",
+                  query.image ? "image" : "image_url", error.c_str());
+    vector = std::move(*embedded);
+    if (timings != nullptr) {
+      timings->image_prepro = t.prepro;
+      timings->image_inference = t.inference;
+    }
+  } else if (query.embedding_input) {
+    vector = *query.embedding_input;  // as given, not normalised (as the original)
+  } else {
+    CLIPRET_THROW(InvalidInput, "must fill one of text, image and image url input");
+  }
+
+  if (index.aesthetic && query.aesthetic_score) {
+    const int64_t score = *query.aesthetic_score;
+    CLIPRET_CHECK(score >= 0 && score <= 9, InvalidInput,
+                  "aesthetic_score must be an integer from 0 to 9, got %lld",
+                  static_cast<long long>(score));
+    CLIPRET_CHECK(query.aesthetic_weight.has_value(), InvalidInput,
+                  "aesthetic_weight must be given with aesthetic_score");
+    const std::vector<float>& direction = index.aesthetic->ratings[static_cast<size_t>(score)];
+    CLIPRET_CHECK(direction.size() == vector.size(), InvalidInput,
+                  "aesthetic embeddings have dimension %zu but the query %zu", direction.size(),
+                  vector.size());
+    const auto weight = static_cast<float>(*query.aesthetic_weight);
+    for (size_t j = 0; j < vector.size(); ++j) vector[j] += direction[j] * weight;
+    normalize_rows(vector.data(), 1, vector.size());
+  }
+  return vector;
+}
+
+std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* timings) const {
+  if (faiss_threads_ > 0) {
+    thread_local int applied = 0;
+    if (applied != faiss_threads_) {
+      omp_set_num_threads(faiss_threads_);
+      applied = faiss_threads_;
+    }
+  }
+  const SearchIndex& index = this->index(query.indice_name);
+  const bool image_modality = query.modality == "image";
+  const faiss::Index* faiss_index =
+      image_modality ? index.image_index.get() : index.text_index.get();
+  CLIPRET_CHECK(faiss_index != nullptr, InvalidInput,
+                "index '%s' has no %s (modality '%s' is not available)", index.name.c_str(),
+                image_modality ? "image.index" : "text.index", query.modality.c_str());
+  CLIPRET_CHECK(query.num_images >= 0, InvalidInput, "num_images must be >= 0, got %lld",
+                static_cast<long long>(query.num_images));
+  CLIPRET_CHECK(query.num_result_ids >= 0 && query.num_result_ids <= kMaxResultIds, InvalidInput,
+                "num_result_ids must be from 0 to %lld, got %lld",
+                static_cast<long long>(kMaxResultIds),
+                static_cast<long long>(query.num_result_ids));
+
+  std::vector<float> vector = query_vector(query, index, timings);
+  const auto dim = static_cast<size_t>(faiss_index->d);
+  CLIPRET_CHECK(vector.size() == dim, InvalidInput,
+                "the query vector has %zu values but index '%s' holds vectors of %zu",
+                vector.size(), index.name.c_str(), dim);
+
+  // Step 3: search and reconstruct. k beyond the index size only adds -1 ids.
+  const int64_t k = std::min<int64_t>(query.num_result_ids, faiss_index->ntotal);
+  if (k <= 0) return {};
+  const auto start = Clock::now();
+  std::vector<float> distances(static_cast<size_t>(k));
+  std::vector<faiss::Index::idx_t> labels(static_cast<size_t>(k));
+  std::vector<float> vectors(static_cast<size_t>(k) * dim);
+  // With reordered metadata, large k probes more lists (the original sets
+  // nprobe = ceil(k / 3000)); per-call parameters leave the shared index untouched.
+  faiss::SearchParametersIVF ivf_params;
+  const faiss::SearchParameters* params = nullptr;
+  if (const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(faiss_index);
+      ivf != nullptr && index.mapping && k >= 100000) {
+    ivf_params.nprobe = std::max<size_t>(ivf->nprobe, static_cast<size_t>((k + 2999) / 3000));
+    params = &ivf_params;
+  }
+  faiss_index->search_and_reconstruct(1, vector.data(), k, distances.data(), labels.data(),
+                                      vectors.data(), params);
+  size_t found = 0;
+  while (found < labels.size() && labels[found] != -1) ++found;
+  std::vector<int64_t> ids(labels.begin(), labels.begin() + static_cast<ptrdiff_t>(found));
+  if (index.mapping) {
+    for (int64_t& id : ids) id = index.mapping->map(id);
+  }
+  if (timings != nullptr) timings->knn = seconds_since(start);
+  if (found == 0) return {};
+
+  // Step 4: post-filters on the normalised result vectors.
+  normalize_rows(vectors.data(), found, dim);
+  std::vector<char> dropped(found, 0);
+  if (query.deduplicate) {
+    const auto dedup_start = Clock::now();
+    for (size_t p : duplicate_positions(vectors.data(), found, dim)) dropped[p] = 1;
+    if (timings != nullptr) timings->dedup = seconds_since(dedup_start);
+  }
+  if (query.use_violence_detector && index.violence) {
+    for (size_t p : violent_positions(vectors.data(), found, dim, *index.violence)) dropped[p] = 1;
+  }
+  if (query.use_safety_model && index.safety) {
+    const auto safety_start = Clock::now();
+    CLIPRET_CHECK(index.safety->input_dim() == dim, InvalidInput,
+                  "the safety model takes vectors of %zu values, the index holds %zu",
+                  index.safety->input_dim(), dim);
+    for (size_t p : index.safety->unsafe_positions(vectors.data(), found)) dropped[p] = 1;
+    if (timings != nullptr) timings->safety = seconds_since(safety_start);
+  }
+
+  // Step 5: survivors in rank order, each id once.
+  std::vector<KnnResult> results;
+  std::unordered_set<int64_t> seen;
+  for (size_t p = 0; p < found; ++p) {
+    if (dropped[p] || !seen.insert(ids[p]).second) continue;
+    KnnResult result;
+    result.id = ids[p];
+    result.similarity = distances[p];
+    if (query.return_embeddings) {
+      result.embedding.assign(vectors.begin() + static_cast<ptrdiff_t>(p * dim),
+                              vectors.begin() + static_cast<ptrdiff_t>((p + 1) * dim));
+    }
+    results.push_back(std::move(result));
+  }
+
+  // Step 6: metadata for the first num_images.
+  const size_t with_metadata = std::min(results.size(), static_cast<size_t>(query.num_images));
+  if (with_metadata > 0 && index.metadata) {
+    const auto metadata_start = Clock::now();
+    std::vector<int64_t> wanted(with_metadata);
+    for (size_t i = 0; i < with_metadata; ++i) wanted[i] = results[i].id;
+    std::vector<std::optional<metadata::MetadataRow>> rows = index.metadata->get(wanted);
+    for (size_t i = 0; i < with_metadata && i < rows.size(); ++i) {
+      if (!rows[i]) continue;
+      attach_local_image(*rows[i]);
+      results[i].metadata = std::move(rows[i]);
+    }
+    if (timings != nullptr) timings->metadata = seconds_since(metadata_start);
+  }
+  return results;
+}
+
+std::vector<std::optional<metadata::MetadataRow>> KnnService::metadata(
+    std::span<const int64_t> ids, const std::optional<std::string>& indice_name) const {
+  const SearchIndex& index = this->index(indice_name);
+  if (ids.empty() || !index.metadata) {
+    return std::vector<std::optional<metadata::MetadataRow>>(ids.size());
+  }
+  std::vector<std::optional<metadata::MetadataRow>> rows = index.metadata->get(ids);
+  for (auto& row : rows) {
+    if (row) attach_local_image(*row);
+  }
+  return rows;
+}
+
+}  // namespace clipret::search

@@ -1,0 +1,67 @@
+// search/knn_service.h: the query path of /knn-service and /metadata over the loaded indices
+// (spec §3.6). HTTP-free: back/ parses requests into KnnQuery and writes KnnResults as JSON,
+// and tests call it directly.
+//
+// Errors are clipret::Error: kInvalidInput for the client's mistakes (no query input, a modality
+// whose index is missing, a wrong embedding size, an undecodable image, a refused image_url),
+// kNotFound for an unknown index name; the HTTP layer turns them into 400 / 404.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "search/knn_query.h"
+#include "search/url_fetcher.h"
+
+namespace clipret::search {
+
+class QueryEmbedder;
+struct SearchIndex;
+
+class KnnService {
+ public:
+  // `indices` in the order of indices_paths.json (the first is the default); their `embedder`
+  // pointers point into `embedders`.
+  // `faiss_threads` > 0: the OpenMP team size of faiss calls made by request threads. OpenMP's
+  // setting is per calling thread, so it is applied on each request thread (once) rather than
+  // once in main(); 1 keeps single-query searches from spinning up a team that competes with
+  // OpenBLAS for the cores.
+  KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
+             std::vector<SearchIndex> indices, UrlFetchOptions fetch_options,
+             int faiss_threads = 0);
+  ~KnnService();
+  KnnService(const KnnService&) = delete;
+  KnnService& operator=(const KnnService&) = delete;
+
+  std::vector<std::string> index_names() const;
+  // The index named `name` (null: the first). Throws Error(kNotFound) for an unknown name.
+  const SearchIndex& index(const std::optional<std::string>& name) const;
+
+  // The whole pipeline of spec §3.6. Thread-safe. Fills `timings` (may be null).
+  std::vector<KnnResult> query(const KnnQuery& query, QueryTimings* timings) const;
+
+  // The query vector alone (step 1 and 2): exposed for filter and tests.
+  std::vector<float> query_vector(const KnnQuery& query, const SearchIndex& index,
+                                  QueryTimings* timings) const;
+
+  // /metadata: one row per id in request order (std::nullopt outside the table), each with its
+  // `image` attached as in query().
+  std::vector<std::optional<metadata::MetadataRow>> metadata(
+      std::span<const int64_t> ids, const std::optional<std::string>& indice_name) const;
+
+ private:
+  std::vector<std::unique_ptr<QueryEmbedder>> embedders_;
+  std::vector<SearchIndex> indices_;
+  UrlFetchOptions fetch_options_;
+  int faiss_threads_ = 0;
+};
+
+// Adds "image" (base64 of the file's bytes) after the row's fields when the row has a string
+// `image_path` naming a readable local file (spec §3.6 step 6).
+void attach_local_image(metadata::MetadataRow& row);
+
+}  // namespace clipret::search

@@ -76,8 +76,8 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_int("max_text_batch", &o.max_text_batch,
             "most concurrent text queries embedded in one model call");
   t.add_int("small_batch_blas_threads", &o.small_batch_blas_threads,
-            "OpenBLAS threads for a batch of 1-2 texts (a lone query is faster on 1; larger "
-            "batches use every core)");
+            "threads for a batch of 1-2 texts; 0 = every core (the model's small-batch kernel "
+            "splits a lone query over them; larger batches always use every core)");
   t.add_int("batch_gather_us", &o.batch_gather_us,
             "after a batch of several texts, how long (microseconds) the next one waits for as "
             "many queries to arrive; 0: never wait (a lone client never waits)");
@@ -125,7 +125,8 @@ int run_back_command(const std::vector<std::string>& args) {
       static_cast<size_t>(std::max<int64_t>(1, options.max_text_batch));
   environment.service.embedder.max_text_batch = environment.service.model.max_batch;
   environment.service.embedder.small_batch_blas_threads =
-      static_cast<int>(std::max<int64_t>(1, options.small_batch_blas_threads));
+      options.small_batch_blas_threads > 0 ? static_cast<int>(options.small_batch_blas_threads)
+                                           : cores;
   environment.service.embedder.large_batch_blas_threads = cores;
   environment.service.embedder.gather_window =
       std::chrono::microseconds(std::max<int64_t>(0, options.batch_gather_us));

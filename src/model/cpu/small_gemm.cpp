@@ -13,11 +13,11 @@ std::vector<SmallGemmKernel> detect_kernels() {
   // __builtin_cpu_supports also checks that the OS saves the vector registers (XGETBV).
   const bool fma = __builtin_cpu_supports("fma");
   if (fma && __builtin_cpu_supports("avx512f")) {
-    // Up to 64 rows: an image at batch 1 (50 tokens), a few texts. Measured 1.3-1.9x
+    // Up to 256 rows: an image at batch 1 (50 tokens), a few texts or images. Measured 1.3-1.9x
     // OpenBLAS's AVX2 kernels from 12 to 64 rows, still 1.5x at 200 (bench/RESULTS.md,
-    // SmallGemmCrossover). Batches (hundreds of rows) stay on OpenBLAS: the kernel has no
-    // cache blocking over a, which then no longer fits in L2.
-    kernels.push_back({"avx512", &small_gemm_nt_avx512, 64});
+    // SmallGemmCrossover); 8 concurrent back queries 136-139 -> 150 q/s. Larger batches stay on
+    // OpenBLAS: the kernel has no cache blocking over a, which then no longer fits in L2.
+    kernels.push_back({"avx512", &small_gemm_nt_avx512, 256});
   }
   // Same width as OpenBLAS's Haswell kernels: only where their packing copy dominates.
   if (fma && __builtin_cpu_supports("avx2")) kernels.push_back({"avx2", &small_gemm_nt_avx2, 16});

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -52,6 +53,30 @@ void BuildRendezvous::throw_if_a_rank_failed() const {
     if (fs::exists(failure, ec)) {
       CLIPRET_THROW(Io, "rank %d of the distributed build failed: %s", r,
                     read_text(failure).c_str());
+    }
+  }
+}
+
+void BuildRendezvous::prepare_as_rank0() const {
+  const fs::path mine(folder_);
+  const std::string prefix = mine.filename().string().substr(
+      0, mine.filename().string().rfind(".parts-") + std::strlen(".parts-"));
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(mine.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || entry.path() == mine || !entry.is_directory(ec)) continue;
+    CLIPRET_LOG_WARN("%s: left by an earlier distributed build that failed: removing it",
+                     entry.path().c_str());
+    std::error_code removed;
+    fs::remove_all(entry.path(), removed);
+  }
+  for (const auto& entry : fs::directory_iterator(mine, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".tmp") == std::string::npos && entry.path().extension() == ".index") {
+      CLIPRET_THROW(InvalidInput,
+                    "%s already holds %s from an earlier run with the same job id ('%s'): "
+                    "remove the folder and start again",
+                    folder_.c_str(), name.c_str(), mine.filename().c_str());
     }
   }
 }

@@ -28,6 +28,12 @@ class BuildRendezvous {
 
   const std::string& folder() const { return folder_; }
 
+  // Rank 0, before training: removes the folders that failed runs of other jobs left beside
+  // this one (`<index>.parts-<other job id>`), and refuses to go on when this run's own folder
+  // already holds a published file: the job id was reused (or no launcher gave one), and the
+  // other ranks could take those stale files for this run's.
+  void prepare_as_rank0() const;
+
   // Rank 0: the trained empty index for the other ranks.
   void publish_trained(const faiss::Index& index) const;
   // Waits until trained.index exists and reads it. Throws when a rank failed.

@@ -167,6 +167,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
     const BuildRendezvous rendezvous(index_path + ".parts-" + env.run_id, env.rank, env.world_size);
     try {
       if (env.rank == 0) {
+        rendezvous.prepare_as_rank0();
         index =
             train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, env.seed);
         rendezvous.publish_trained(*index);

@@ -134,6 +134,9 @@ TEST(IndexBuildTest, CombinerOutputAnswersLikeOneIndexOverAllVectors) {
   const auto r = run_clip_retrieval("index_combiner --input_folder " + quote(dir.file("parts")) +
                                     " --output_folder " + quote(dir.file("out")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // faiss's on-disk lists printf() "creating file" / "resizing" lines: not onto our stdout.
+  EXPECT_EQ(r.out.find("resizing"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("creating file"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::exists(dir.file("out/merged_index.ivfdata")));
   auto merged = load_index(dir.file("out/populated.index"), faiss::IO_FLAG_ONDISK_SAME_DIR);
   EXPECT_EQ(merged->ntotal, 6000);

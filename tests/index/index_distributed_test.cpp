@@ -27,6 +27,9 @@ TEST(IndexDistributedTest, TwoRanksReachTheSameRecallAsOneProcess) {
   const Embeddings e = clustered_embeddings(12000, 32, 21);
   write_embedding_files(dir.file("emb/img_emb"), e, 3);
   const std::string options = " --index_key IVF128,Flat --index_param nprobe=8 --nb_cores 1";
+  // What a failed earlier job leaves: removed by rank 0 of the next one.
+  fs::create_directories(dir.file("two/image.index.parts-4711"));
+  write_file(dir.file("two/image.index.parts-4711/trained.index"), "stale");
   auto r =
       run_clip_retrieval("index '" + dir.file("emb") + "' '" + dir.file("one") + "'" + options);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -63,6 +66,24 @@ TEST(IndexDistributedTest, AFailingRankStopsRankZeroWithItsError) {
   EXPECT_NE((r.out + r.err).find("row 9999 holds a non-finite value"), std::string::npos)
       << r.out << r.err;
   EXPECT_FALSE(fs::exists(dir.file("idx/image.index")));
+  EXPECT_FALSE(fs::exists(dir.file("idx/image.json")));
+}
+
+TEST(IndexDistributedTest, RankZeroRefusesFilesOfAnEarlierRunWithTheSameJobId) {
+  TempDir dir;
+  write_embedding_files(dir.file("emb/img_emb"), clustered_embeddings(2000, 8, 23), 2);
+  // A launcher that gives ranks but no job id (here MPICH's variables): the run id is "local",
+  // the same for every run, so a failed run's files would look like this run's.
+  fs::create_directories(dir.file("idx/image.index.parts-local"));
+  write_file(dir.file("idx/image.index.parts-local/trained.index"), "from the failed run");
+  const auto r = run_command("PMI_RANK=0 PMI_SIZE=2 timeout 60 '" + std::string(CLIPRET_BINARY) +
+                             "' index '" + dir.file("emb") + "' '" + dir.file("idx") +
+                             "' --index_key IVF16,Flat --nb_cores 1");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("already holds trained.index from an earlier run"), std::string::npos)
+      << r.err;
+  // The other ranks, waiting in the folder, are told to stop.
+  EXPECT_TRUE(fs::exists(dir.file("idx/image.index.parts-local/failed_rank_0.txt")));
   EXPECT_FALSE(fs::exists(dir.file("idx/image.json")));
 }
 

@@ -10,4 +10,12 @@ void set_faiss_threads(int threads) {
   openblas_set_num_threads(1);
 }
 
+WideBlasForKmeans::WideBlasForKmeans() {
+  openblas_set_num_threads(omp_get_max_threads());
+}
+
+WideBlasForKmeans::~WideBlasForKmeans() {
+  openblas_set_num_threads(1);
+}
+
 }  // namespace clipret::index

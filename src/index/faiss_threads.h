@@ -9,4 +9,16 @@ namespace clipret::index {
 // 3-6x). Only entry points call it (STYLE.md §2.11).
 void set_faiss_threads(int threads);
 
+// While alive, OpenBLAS gets faiss's OpenMP thread count. For the k-means of an IVF's lists
+// only: there faiss makes one large sgemm per block of points from a single thread, so with
+// one BLAS thread the longest stage of a large build (16,384 lists over 1M rows: most of an
+// hour) ran on one core.
+class WideBlasForKmeans {
+ public:
+  WideBlasForKmeans();
+  ~WideBlasForKmeans();
+  WideBlasForKmeans(const WideBlasForKmeans&) = delete;
+  WideBlasForKmeans& operator=(const WideBlasForKmeans&) = delete;
+};
+
 }  // namespace clipret::index

@@ -6,14 +6,13 @@
 #include <faiss/invlists/InvertedLists.h>
 #include <faiss/invlists/OnDiskInvertedLists.h>
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 
 #include "core/error.h"
 #include "core/log.h"
+#include "index/stdout_diverted.h"
 
 namespace clipret::index {
 
@@ -51,35 +50,6 @@ void check_compatible(const faiss::IndexIVF& reference, const faiss::IndexIVF& o
                   path.c_str(), reference_path.c_str(), list);
   }
 }
-
-// faiss's OnDiskInvertedLists printf()s "creating file" / "resizing ... bytes" on every growth
-// of the data file, with no switch to turn it off. stdout belongs to the command (STYLE: the
-// library never writes there), so while it runs, fd 1 points at stderr when --verbose asks
-// for detail and at /dev/null otherwise.
-class StdoutDiverted {
- public:
-  StdoutDiverted() {
-    std::fflush(stdout);
-    saved_ = ::dup(STDOUT_FILENO);
-    const int target = core::should_log(core::LogLevel::kDebug)
-                           ? ::dup(STDERR_FILENO)
-                           : ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved_ >= 0 && target >= 0) ::dup2(target, STDOUT_FILENO);
-    if (target >= 0) ::close(target);
-  }
-  ~StdoutDiverted() {
-    std::fflush(stdout);
-    if (saved_ >= 0) {
-      ::dup2(saved_, STDOUT_FILENO);
-      ::close(saved_);
-    }
-  }
-  StdoutDiverted(const StdoutDiverted&) = delete;
-  StdoutDiverted& operator=(const StdoutDiverted&) = delete;
-
- private:
-  int saved_ = -1;
-};
 
 IndexPtr read_mapped(const std::string& path) {
   return read_index_file(path, /*memory_map=*/true);
@@ -165,6 +135,7 @@ CombineResult combine_indices(const std::string& input_folder, const std::string
     IndexPtr merged = read_mapped(paths.front());
     faiss::IndexIVF* ivf = ivf_of(merged.get(), paths.front());
     run_faiss("merging inverted lists on disk", [&] {
+      // OnDiskInvertedLists printf()s "creating file" / "resizing" on every growth of the file.
       const StdoutDiverted quiet_faiss;
       auto ondisk = std::make_unique<faiss::OnDiskInvertedLists>(ivf->nlist, ivf->code_size,
                                                                  ivfdata_tmp.c_str());

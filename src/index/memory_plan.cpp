@@ -69,12 +69,18 @@ BuildMemoryPlan plan_build_memory(const BuildMemoryInput& in) {
   plan.index_bytes = estimated_index_bytes(key, n, d, in.make_direct_map, in.inner_product);
 
   if (key_needs_training(in.key)) {
+    // The sample also trains the PQ (and OPQ) codebooks, 2^bits centroids per sub-quantizer:
+    // with few lists, k-means of the lists alone would leave them under faiss's 39 points per
+    // centroid (and faiss warning once per sub-quantizer).
+    int64_t centroids = key.nlist;
+    if (key.pq_m > 0) centroids = std::max(centroids, int64_t{1} << key.pq_bits);
+    if (key.opq_m > 0) centroids = std::max<int64_t>(centroids, 256);
     int64_t ppc = kMaxPointsPerCentroid;
     while (ppc > kMinPointsPerCentroid &&
-           baseline + train_peak(key, std::min(n, ppc * key.nlist), d, fixed) > budget) {
+           baseline + train_peak(key, std::min(n, ppc * centroids), d, fixed) > budget) {
       --ppc;
     }
-    plan.train_rows = std::min(n, ppc * key.nlist);
+    plan.train_rows = std::min(n, ppc * centroids);
     plan.train_peak_bytes = baseline + train_peak(key, plan.train_rows, d, fixed);
     CLIPRET_CHECK(plan.train_peak_bytes <= budget, InvalidInput,
                   "current_memory_available=%s is too small to train %s on %lld vectors of "

@@ -35,6 +35,15 @@ TEST(MemoryPlanTest, TightMemoryShrinksTheSampleAndTheBatches) {
   EXPECT_LE(tight.peak_bytes(), 400ll << 20);
 }
 
+TEST(MemoryPlanTest, FewListsStillGivePqCodebooksTheirPoints) {
+  // 64 lists alone would ask for 6,400 rows; each 8-bit codebook has 256 centroids.
+  EXPECT_EQ(plan_build_memory(input("IVF64,PQ8x8", 50000, 64, "1G")).train_rows, 25600);
+  EXPECT_EQ(plan_build_memory(input("OPQ8_32,IVF64,PQ8x8", 50000, 64, "1G")).train_rows, 25600);
+  EXPECT_EQ(plan_build_memory(input("IVF64,PQ8x4", 50000, 64, "1G")).train_rows, 6400);
+  EXPECT_EQ(plan_build_memory(input("IVF64,Flat", 50000, 64, "1G")).train_rows, 6400);
+  EXPECT_EQ(plan_build_memory(input("IVF64,PQ8x8", 20000, 64, "1G")).train_rows, 20000);
+}
+
 TEST(MemoryPlanTest, NoTrainingForFlatAndHnsw) {
   EXPECT_EQ(plan_build_memory(input("Flat", 500, 128, "1G")).train_rows, 0);
   EXPECT_EQ(plan_build_memory(input("HNSW32", 100000, 512, "1G")).train_rows, 0);

@@ -5,9 +5,11 @@
 //                                                RAM, trained on the first rows, default search
 //                                                parameters (no tuning), default threads,
 //                                                polysemous off
-//   index_bench eval FOLDER INDEX...             recall@10 against exact search (1,000 queries
-//                                                drawn from the data) and single-query latency
+//   index_bench eval FOLDER INDEX[@defaults]...  recall@10 against exact search (1,000 queries
+//                                                drawn from the data) and single-query latency;
+//                                                @defaults: with faiss's default parameters
 #include <faiss/IVFlib.h>
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVFPQ.h>
 #include <faiss/IndexPreTransform.h>
 #include <faiss/index_factory.h>
@@ -104,6 +106,21 @@ int peer(const std::string& folder, const std::string& key, int64_t train_rows,
   return 0;
 }
 
+// faiss's own search defaults, as a freshly built index has them: nprobe 1, efSearch 16 (also
+// of an HNSW coarse quantizer), no polysemous filtering.
+void reset_to_faiss_defaults(faiss::Index* index) {
+  faiss::Index* inner = index;
+  while (auto* pre = dynamic_cast<faiss::IndexPreTransform*>(inner)) inner = pre->index;
+  if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(inner)) hnsw->hnsw.efSearch = 16;
+  if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(inner)) {
+    ivf->nprobe = 1;
+    if (auto* q = dynamic_cast<faiss::IndexHNSW*>(ivf->quantizer)) q->hnsw.efSearch = 16;
+  }
+  if (auto* pq = dynamic_cast<faiss::IndexIVFPQ*>(inner)) pq->polysemous_ht = 0;
+}
+
+// Paths ending in "@defaults" are searched with faiss's defaults instead of their stored
+// parameters: what the same index gives without tuning.
 int eval(const std::string& folder, const std::vector<std::string>& paths) {
   const auto source = EmbeddingSource::open(folder);
   const int64_t nq = std::min(kQueries, source.rows());
@@ -114,8 +131,13 @@ int eval(const std::string& folder, const std::vector<std::string>& paths) {
       clipret::index::exact_neighbors(source, queries.data(), nq, kRecallK, true, 1 << 16);
   std::printf("exact search of %lld queries: %.1f s\n", static_cast<long long>(nq),
               now_seconds() - t0);
-  for (const auto& path : paths) {
+  for (const auto& arg : paths) {
+    const std::string suffix = "@defaults";
+    const bool defaults = arg.size() > suffix.size() &&
+                          arg.compare(arg.size() - suffix.size(), suffix.size(), suffix) == 0;
+    const std::string path = defaults ? arg.substr(0, arg.size() - suffix.size()) : arg;
     std::unique_ptr<faiss::Index> index(faiss::read_index(path.c_str()));
+    if (defaults) reset_to_faiss_defaults(index.get());
     std::vector<float> d(nq * kRecallK);
     std::vector<faiss::Index::idx_t> found(nq * kRecallK);
     index->search(nq, queries.data(), kRecallK, d.data(), found.data());
@@ -124,7 +146,7 @@ int eval(const std::string& folder, const std::vector<std::string>& paths) {
     const auto latency =
         clipret::index::measure_latency(index.get(), queries.data(), nq, kLatencySearches, 30.0);
     std::printf("%s: recall@10 %.4f, single query median %.3f ms, mean %.3f ms, p99 %.3f ms\n",
-                path.c_str(), recall, latency.median_ms, latency.mean_ms, latency.p99_ms);
+                arg.c_str(), recall, latency.median_ms, latency.mean_ms, latency.p99_ms);
   }
   return 0;
 }

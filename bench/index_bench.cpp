@@ -5,10 +5,15 @@
 //                                                RAM, trained on the first rows, default search
 //                                                parameters (no tuning), default threads,
 //                                                polysemous off
-//   index_bench eval FOLDER INDEX[@defaults]...  recall@10 against exact search (1,000 queries
+//   index_bench kmeans FOLDER ROWS LISTS         k-means of the lists, OpenBLAS on 1 thread vs all
+//   index_bench eval FOLDER INDEX[@PARAMS]...    recall@10 against exact search (1,000 queries
 //                                                drawn from the data) and single-query latency;
-//                                                @defaults: with faiss's default parameters
+//                                                @defaults: faiss's default search parameters,
+//                                                @nprobe=64,...: those (ParameterSpace syntax)
+#include <faiss/AutoTune.h>
+#include <faiss/Clustering.h>
 #include <faiss/IVFlib.h>
+#include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVFPQ.h>
 #include <faiss/IndexPreTransform.h>
@@ -84,6 +89,34 @@ int gen(const std::string& folder, int64_t rows, int64_t dim, int files) {
   return 0;
 }
 
+// faiss's k-means of an IVF's lists (10 iterations, as IndexIVF trains them) over the first
+// rows, once with OpenBLAS on one thread (`clip-retrieval index` before the change to
+// WideBlasForKmeans) and once on every core.
+int kmeans(const std::string& folder, int64_t rows, int64_t lists) {
+  const auto source = EmbeddingSource::open(folder);
+  rows = std::min(rows, source.rows());
+  std::vector<float> x(rows * source.dim());
+  source.read_rows(0, rows, x.data());
+  for (const bool wide : {false, true}) {
+    std::vector<float> centroids;
+    const double start = now_seconds();
+    {
+      std::unique_ptr<clipret::index::WideBlasForKmeans> blas;
+      if (wide) blas = std::make_unique<clipret::index::WideBlasForKmeans>();
+      faiss::ClusteringParameters cp;
+      cp.niter = 10;
+      faiss::Clustering clustering(static_cast<int>(source.dim()), static_cast<int>(lists), cp);
+      faiss::IndexFlatIP assign(source.dim());
+      clustering.train(rows, x.data(), assign);
+    }
+    std::printf("k-means of %lld lists over %lld x %lld, OpenBLAS %s: %.1f s\n",
+                static_cast<long long>(lists), static_cast<long long>(rows),
+                static_cast<long long>(source.dim()), wide ? "on every core" : "on one thread",
+                now_seconds() - start);
+  }
+  return 0;
+}
+
 int peer(const std::string& folder, const std::string& key, int64_t train_rows,
          const std::string& out) {
   const double start = now_seconds();
@@ -119,8 +152,8 @@ void reset_to_faiss_defaults(faiss::Index* index) {
   if (auto* pq = dynamic_cast<faiss::IndexIVFPQ*>(inner)) pq->polysemous_ht = 0;
 }
 
-// Paths ending in "@defaults" are searched with faiss's defaults instead of their stored
-// parameters: what the same index gives without tuning.
+// INDEX@defaults is searched with faiss's defaults instead of its stored parameters (what the
+// same index gives without tuning), INDEX@nprobe=64,efSearch=128 with those parameters.
 int eval(const std::string& folder, const std::vector<std::string>& paths) {
   const auto source = EmbeddingSource::open(folder);
   const int64_t nq = std::min(kQueries, source.rows());
@@ -132,12 +165,15 @@ int eval(const std::string& folder, const std::vector<std::string>& paths) {
   std::printf("exact search of %lld queries: %.1f s\n", static_cast<long long>(nq),
               now_seconds() - t0);
   for (const auto& arg : paths) {
-    const std::string suffix = "@defaults";
-    const bool defaults = arg.size() > suffix.size() &&
-                          arg.compare(arg.size() - suffix.size(), suffix.size(), suffix) == 0;
-    const std::string path = defaults ? arg.substr(0, arg.size() - suffix.size()) : arg;
+    const size_t at = arg.rfind('@');
+    const std::string path = arg.substr(0, at);
+    const std::string params = at == std::string::npos ? "" : arg.substr(at + 1);
     std::unique_ptr<faiss::Index> index(faiss::read_index(path.c_str()));
-    if (defaults) reset_to_faiss_defaults(index.get());
+    if (params == "defaults") {
+      reset_to_faiss_defaults(index.get());
+    } else if (!params.empty()) {
+      faiss::ParameterSpace().set_index_parameters(index.get(), params.c_str());
+    }
     std::vector<float> d(nq * kRecallK);
     std::vector<faiss::Index::idx_t> found(nq * kRecallK);
     index->search(nq, queries.data(), kRecallK, d.data(), found.data());
@@ -168,6 +204,7 @@ int main(int argc, char** argv) {
   }
   if (a.size() == 5 && a[0] == "gen")
     return gen(a[1], std::stoll(a[2]), std::stoll(a[3]), std::stoi(a[4]));
+  if (a.size() == 4 && a[0] == "kmeans") return kmeans(a[1], std::stoll(a[2]), std::stoll(a[3]));
   if (a.size() == 5 && a[0] == "peer") return peer(a[1], a[2], std::stoll(a[3]), a[4]);
   if (a.size() >= 3 && a[0] == "eval") return eval(a[1], {a.begin() + 2, a.end()});
   std::fprintf(stderr, "usage: index_bench gen|peer|eval ... (see bench/index_bench.cpp)\n");

@@ -1,5 +1,6 @@
 // `clip-retrieval index` end to end: layout, exact Flat, recall of IVF and PQ against brute
 // force, memory-mapped reading, the memory budget (peak RSS measured), index_combiner.
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/clone_index.h>
 #include <faiss/index_factory.h>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "index/faiss_index.h"
 #include "index_cli_util.h"
 
 namespace clipret::testing {
@@ -111,6 +113,18 @@ TEST(IndexBuildTest, PeakMemoryStaysUnderTheBudget) {
   }
   std::cerr << "peak RSS " << run.max_rss_kb << " KB (wait4), "
             << infos["peak_memory_bytes"].get<int64_t>() / 1024 << " KB (VmHWM)\n";
+}
+
+TEST(IndexBuildTest, ReservedHnswGrowsWithoutReallocatingAcrossBatches) {
+  const Embeddings e = clustered_embeddings(6000, 16, 9);
+  auto index = index::create_empty_index("HNSW8", 16, /*inner_product=*/true);
+  index::reserve_index_storage(index.get(), e.rows);
+  auto& hnsw = dynamic_cast<faiss::IndexHNSW&>(*index).hnsw;
+  const int* links = hnsw.neighbors.data();
+  for (int64_t begin = 0; begin < e.rows; begin += 1500) index->add(1500, e.row(begin));
+  EXPECT_EQ(index->ntotal, e.rows);
+  EXPECT_EQ(hnsw.neighbors.data(), links) << "the link array was reallocated";
+  EXPECT_LE(hnsw.neighbors.size(), hnsw.neighbors.capacity());
 }
 
 TEST(IndexBuildTest, CombinerOutputAnswersLikeOneIndexOverAllVectors) {

@@ -12,4 +12,8 @@ void keep_freed_memory_for_reuse() {
   mallopt(M_TRIM_THRESHOLD, kOneGiB);
 }
 
+void return_freed_memory() {
+  malloc_trim(0);
+}
+
 }  // namespace clipret::core

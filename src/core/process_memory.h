@@ -12,4 +12,10 @@ namespace clipret::core {
 
 void keep_freed_memory_for_reuse();
 
+// Gives the memory freed so far back to the OS (glibc's malloc_trim), whatever the policy above:
+// for a stage that ends with large buffers freed and is followed by work whose memory must fit
+// the same budget (index: the add batches, then tuning and exact search on other threads'
+// arenas).
+void return_freed_memory();
+
 }  // namespace clipret::core

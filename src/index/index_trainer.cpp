@@ -87,13 +87,13 @@ IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, 
         ivf->train_q1(train_rows, x, verbose, ivf->metric_type);
       }
       CLIPRET_LOG_INFO("k-means of %zu lists done in %.1f s", ivf->nlist, seconds_since(stage));
-      if (dynamic_cast<faiss::IndexIVFPQ*>(ivf) != nullptr) {
-        stage = std::chrono::steady_clock::now();
-        CLIPRET_LOG_INFO("training the PQ codebooks on the residuals");
-        ivf->train_residual(train_rows, x);
+      // Trains the PQ codebooks of an IVF-PQ; nothing for IVF-Flat.
+      const bool has_codebooks = dynamic_cast<faiss::IndexIVFPQ*>(ivf) != nullptr;
+      stage = std::chrono::steady_clock::now();
+      if (has_codebooks) CLIPRET_LOG_INFO("training the PQ codebooks on the residuals");
+      ivf->train_residual(train_rows, x);
+      if (has_codebooks) {
         CLIPRET_LOG_INFO("trained the PQ codebooks in %.1f s", seconds_since(stage));
-      } else {
-        ivf->train_residual(train_rows, x);
       }
       ivf->is_trained = true;
     } else {

@@ -15,6 +15,7 @@
 #include "back/metrics.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/stopwatch.h"
 #include "search/knn_service.h"
 #include "search/search_index.h"
 
@@ -164,9 +165,7 @@ struct HttpServer::Impl {
         search::QueryTimings timings;
         const std::vector<search::KnnResult> results = service.query(query, &timings);
         res.set_content(knn_results_json(results), kJson);
-        metrics.record(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-            timings);
+        metrics.record(core::seconds_since(start), timings);
       });
     });
     server.Post("/metadata", [this](const httplib::Request& req, httplib::Response& res) {

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/progress_bar.h"
+#include "core/stopwatch.h"
 #include "index/embedding_source.h"
 #include "index/faiss_threads.h"
 #include "index/index_key.h"
@@ -21,10 +22,6 @@
 namespace clipret::index {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::string describe(const faiss::VectorTransform& transform) {
   const char* kind = dynamic_cast<const faiss::OPQMatrix*>(&transform)   ? "OPQ rotation"
@@ -67,7 +64,7 @@ IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, 
           if (auto* opq = dynamic_cast<faiss::OPQMatrix*>(transform)) opq->verbose = verbose;
           transform->train(train_rows, x);
           CLIPRET_LOG_INFO("trained the %s in %.1f s", describe(*transform).c_str(),
-                           seconds_since(stage));
+                           core::seconds_since(stage));
         }
         transformed.reset(transform->apply(train_rows, x));
         x = transformed.get();
@@ -86,14 +83,15 @@ IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, 
         const WideBlasForKmeans wide;
         ivf->train_q1(train_rows, x, verbose, ivf->metric_type);
       }
-      CLIPRET_LOG_INFO("k-means of %zu lists done in %.1f s", ivf->nlist, seconds_since(stage));
+      CLIPRET_LOG_INFO("k-means of %zu lists done in %.1f s", ivf->nlist,
+                       core::seconds_since(stage));
       // Trains the PQ codebooks of an IVF-PQ; nothing for IVF-Flat.
       const bool has_codebooks = dynamic_cast<faiss::IndexIVFPQ*>(ivf) != nullptr;
       stage = std::chrono::steady_clock::now();
       if (has_codebooks) CLIPRET_LOG_INFO("training the PQ codebooks on the residuals");
       ivf->train_residual(train_rows, x);
       if (has_codebooks) {
-        CLIPRET_LOG_INFO("trained the PQ codebooks in %.1f s", seconds_since(stage));
+        CLIPRET_LOG_INFO("trained the PQ codebooks in %.1f s", core::seconds_since(stage));
       }
       ivf->is_trained = true;
     } else {
@@ -102,7 +100,7 @@ IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, 
     target->verbose = false;
     index->is_trained = true;
   });
-  CLIPRET_LOG_INFO("trained %s in %.1f s", key.c_str(), seconds_since(start));
+  CLIPRET_LOG_INFO("trained %s in %.1f s", key.c_str(), core::seconds_since(start));
   return index;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/stopwatch.h"
 #include "index/faiss_index.h"
 #include "index/index_key.h"
 
@@ -130,7 +131,7 @@ double single_query_latency_ms(faiss::Index* index, const float* queries, int64_
     const float* q = queries + (count % nq) * d;
     run_faiss("search", [&] { index->search(1, q, kLatencyK, distances.data(), labels.data()); });
     ++count;
-    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    elapsed = core::seconds_since(start);
     if (elapsed > timeout_seconds) break;
   }
   return 1000.0 * elapsed / static_cast<double>(count);

@@ -5,16 +5,13 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "model/clip_model.h"
 
 namespace clipret::inference {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 }  // namespace
 
@@ -74,7 +71,7 @@ void BatchEmbedder::flush() {
     model_.encode_text(tokens_.data(), n, text_out_.data());
     l2_normalize_rows(text_out_.data(), n, dim);
   }
-  model_seconds_ += seconds_since(model_start);
+  model_seconds_ += core::seconds_since(model_start);
 
   const auto write_start = Clock::now();
   std::vector<data::SampleRecord> records(n);
@@ -82,7 +79,7 @@ void BatchEmbedder::flush() {
     records[i] = {batch_[i].image_path, batch_[i].caption, &batch_[i].fields};
   }
   writer_.append(n, image_out_.data(), dim, text_out_.data(), dim, records.data());
-  write_seconds_ += seconds_since(write_start);
+  write_seconds_ += core::seconds_since(write_start);
   batch_.clear();
 }
 

@@ -13,6 +13,7 @@
 #include "core/blocking_queue.h"
 #include "core/log.h"
 #include "core/progress_bar.h"
+#include "core/stopwatch.h"
 #include "inference/batch_embedder.h"
 #include "inference/sample_preparer.h"
 
@@ -21,10 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr size_t kSkipsLoggedAsWarnings = 10;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -118,12 +115,12 @@ PartitionStats run_partition(SampleSource& source, const SamplePreparer& prepare
         if (stop) break;
         const auto t0 = Clock::now();
         std::optional<RawSample> raw = source.next();
-        reading += seconds_since(t0);
+        reading += core::seconds_since(t0);
         if (!raw) break;
         if (workers == 0) {
           const auto t1 = Clock::now();
           PreparedSample prepared = preparer.prepare(std::move(*raw));
-          preparing += seconds_since(t1);
+          preparing += core::seconds_since(t1);
           done.push({seq, std::move(prepared)});
         } else {
           work.push({seq, std::move(*raw)});
@@ -148,7 +145,7 @@ PartitionStats run_partition(SampleSource& source, const SamplePreparer& prepare
         while (std::optional<Work> item = work.pop()) {
           const auto t0 = Clock::now();
           PreparedSample prepared = preparer.prepare(std::move(item->raw));
-          preparing += seconds_since(t0);
+          preparing += core::seconds_since(t0);
           if (!done.push({item->seq, std::move(prepared)})) break;
         }
       } catch (...) {
@@ -202,8 +199,8 @@ PartitionStats run_partition(SampleSource& source, const SamplePreparer& prepare
   stats.read_seconds = read_seconds;
   stats.preprocess_seconds = preprocess_seconds;
   stats.model_seconds = embedder.model_seconds();
-  stats.write_seconds = embedder.write_seconds() + seconds_since(finish_start);
-  stats.total_seconds = seconds_since(start);
+  stats.write_seconds = embedder.write_seconds() + core::seconds_since(finish_start);
+  stats.total_seconds = core::seconds_since(start);
   stats.end_time = unix_now();
   return stats;
 }

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/progress_bar.h"
+#include "core/stopwatch.h"
 #include "metadata/metadata_store.h"
 #include "metadata/sqlite_database.h"
 #include "metadata/sqlite_layout.h"
@@ -231,8 +232,7 @@ void build_sqlite_store(const MetadataSource& source, const SqliteBuildRequest& 
   CLIPRET_CHECK(!error, Io, "%s: cannot rename the built store into place: %s",
                 request.db_path.c_str(), error.message().c_str());
   temporaries.release();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = core::seconds_since(start);
   CLIPRET_LOG_INFO("metadata: built %s (%lld rows) in %.1f s", request.db_path.c_str(),
                    static_cast<long long>(source.num_rows()), seconds);
 }

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "search/base64.h"
 #include "search/post_filters.h"
 #include "search/query_embedder.h"
@@ -21,10 +22,6 @@ namespace clipret::search {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // A local `image` larger than this is not inlined into JSON (a guard, not an original rule).
 constexpr uintmax_t kMaxInlineImageBytes = uintmax_t{32} << 20;
@@ -101,7 +98,7 @@ std::vector<float> KnnService::query_vector(const KnnQuery& query, const SearchI
     } else {
       const auto start = Clock::now();
       UrlFetchResult result = fetch_url(*query.image_url, fetch_options_);
-      if (timings != nullptr) timings->download = seconds_since(start);
+      if (timings != nullptr) timings->download = core::seconds_since(start);
       CLIPRET_CHECK(result.ok(), InvalidInput, "%s", result.error.c_str());
       fetched = std::move(result.body);
       bytes = &fetched;
@@ -192,7 +189,7 @@ std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* ti
   if (index.mapping) {
     for (int64_t& id : ids) id = index.mapping->map(id);
   }
-  if (timings != nullptr) timings->knn = seconds_since(start);
+  if (timings != nullptr) timings->knn = core::seconds_since(start);
   if (found == 0) return {};
 
   // Step 4: post-filters on the normalised result vectors.
@@ -201,7 +198,7 @@ std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* ti
   if (query.deduplicate) {
     const auto dedup_start = Clock::now();
     for (size_t p : duplicate_positions(vectors.data(), found, dim)) dropped[p] = 1;
-    if (timings != nullptr) timings->dedup = seconds_since(dedup_start);
+    if (timings != nullptr) timings->dedup = core::seconds_since(dedup_start);
   }
   if (query.use_violence_detector && index.violence) {
     for (size_t p : violent_positions(vectors.data(), found, dim, *index.violence)) dropped[p] = 1;
@@ -212,7 +209,7 @@ std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* ti
                   "the safety model takes vectors of %zu values, the index holds %zu",
                   index.safety->input_dim(), dim);
     for (size_t p : index.safety->unsafe_positions(vectors.data(), found)) dropped[p] = 1;
-    if (timings != nullptr) timings->safety = seconds_since(safety_start);
+    if (timings != nullptr) timings->safety = core::seconds_since(safety_start);
   }
 
   // Step 5: survivors in rank order, each id once.
@@ -242,7 +239,7 @@ std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* ti
       attach_local_image(*rows[i]);
       results[i].metadata = std::move(rows[i]);
     }
-    if (timings != nullptr) timings->metadata = seconds_since(metadata_start);
+    if (timings != nullptr) timings->metadata = core::seconds_since(metadata_start);
   }
   return results;
 }

@@ -5,19 +5,13 @@
 #include <exception>
 
 #include "core/log.h"
+#include "core/stopwatch.h"
 #include "hub/clip_loader.h"
 #include "image/clip_preprocess.h"
 #include "model/cpu/cpu_backend.h"
 #include "search/post_filters.h"
 
 namespace clipret::search {
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 void QueryEmbedder::use_blas_threads(int threads) {
   if (threads > 0 && threads != current_blas_threads_) {
@@ -97,7 +91,7 @@ void QueryEmbedder::run_text_batch(std::vector<PendingText*>& batch) {
     texts.reserve(batch.size());
     for (const PendingText* p : batch) texts.push_back(*p->text);
     const text::TokenBatch tokens = clip_->tokenizer.tokenize_batch(texts);
-    const double prepro = seconds_since(start);
+    const double prepro = core::seconds_since(start);
 
     const auto model_start = std::chrono::steady_clock::now();
     const auto d = static_cast<size_t>(dim());
@@ -110,7 +104,7 @@ void QueryEmbedder::run_text_batch(std::vector<PendingText*>& batch) {
       clip_->model.encode_text(tokens.ids.data(), batch.size(), out.data());
     }
     normalize_rows(out.data(), batch.size(), d);
-    const double inference = seconds_since(model_start);
+    const double inference = core::seconds_since(model_start);
     CLIPRET_LOG_DEBUG("text batch of %zu: tokenize %.2f ms, model %.2f ms", batch.size(),
                       prepro * 1e3, inference * 1e3);
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -137,7 +131,7 @@ std::optional<std::vector<float>> QueryEmbedder::embed_image(const std::string& 
     if (error != nullptr) *error = *failure;
     return std::nullopt;
   }
-  const double prepro = seconds_since(start);
+  const double prepro = core::seconds_since(start);
   const auto model_start = std::chrono::steady_clock::now();
   std::vector<float> embedding(static_cast<size_t>(dim()));
   {
@@ -148,7 +142,7 @@ std::optional<std::vector<float>> QueryEmbedder::embed_image(const std::string& 
   normalize_rows(embedding.data(), 1, embedding.size());
   if (timings != nullptr) {
     timings->prepro = prepro;
-    timings->inference = seconds_since(model_start);
+    timings->inference = core::seconds_since(model_start);
   }
   return embedding;
 }

@@ -94,14 +94,25 @@ void EmbeddingSource::read_rows(int64_t begin, int64_t end, float* out) const {
                 "%s: rows [%lld, %lld) out of range (%lld rows)", folder_.c_str(),
                 static_cast<long long>(begin), static_cast<long long>(end),
                 static_cast<long long>(rows_));
+  // Mapped pages count as resident until released: converting a whole file's range before
+  // releasing it would hold up to half the float32 batch again in float16 pages (a 1M-row file
+  // of the original's inference is 1.5 GB), so release behind every chunk as it is converted.
+  constexpr uint64_t kRowsPerRelease = 16384;
   int64_t row = begin;
   float* dst = out;
   while (row < end) {
     const size_t f = file_of(row);
     const auto local_begin = static_cast<uint64_t>(row - starts_[f]);
     const auto local_end = static_cast<uint64_t>(std::min(end, starts_[f + 1]) - starts_[f]);
-    files_[f]->read_rows_f32(local_begin, local_end, dst);
-    files_[f]->release_rows(local_begin, local_end);
+    // Released from the previous chunk's start on, so that the page two chunks share goes too.
+    uint64_t released_from = local_begin;
+    for (uint64_t chunk = local_begin; chunk < local_end; chunk += kRowsPerRelease) {
+      const uint64_t chunk_end = std::min(local_end, chunk + kRowsPerRelease);
+      files_[f]->read_rows_f32(chunk, chunk_end,
+                               dst + static_cast<int64_t>(chunk - local_begin) * dim_);
+      files_[f]->release_rows(released_from, chunk_end);
+      released_from = chunk;
+    }
     const auto count = static_cast<int64_t>(local_end - local_begin);
     dst += count * dim_;
     row += count;

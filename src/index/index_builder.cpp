@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/process_memory.h"
+#include "core/stopwatch.h"
 #include "index/distributed_build.h"
 #include "index/embedding_source.h"
 #include "index/faiss_index.h"
@@ -47,10 +48,6 @@ int64_t peak_rss_bytes() {
 void log_peak(const char* stage) {
   CLIPRET_LOG_DEBUG("peak resident memory after %s: %s", stage,
                     format_memory(static_cast<uint64_t>(peak_rss_bytes())).c_str());
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // Writes `text` to `path` through a temporary file in the same folder.
@@ -158,11 +155,11 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
                  .label = "adding " + fs::path(index_path).filename().string()};
   if (!distributed) {
     index = train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, env.seed);
-    train_seconds = seconds_since(start);
+    train_seconds = core::seconds_since(start);
     log_peak("training");
     reserve_index_storage(index.get(), source.rows());
     add_embeddings(index.get(), source, 0, source.rows(), add);
-    add_seconds = seconds_since(start) - train_seconds;
+    add_seconds = core::seconds_since(start) - train_seconds;
     log_peak("adding");
   } else {
     const BuildRendezvous rendezvous(index_path + ".parts-" + env.run_id, env.rank, env.world_size);
@@ -172,7 +169,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
         index =
             train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, env.seed);
         rendezvous.publish_trained(*index);
-        train_seconds = seconds_since(start);
+        train_seconds = core::seconds_since(start);
       }
       // Every rank, rank 0 included, adds its share to a copy of the published index.
       IndexPtr part = rendezvous.wait_for_trained();
@@ -183,7 +180,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
       if (env.rank != 0) return built;
       merge_parts_into(index.get(), rendezvous.wait_for_parts());
       rendezvous.remove();
-      add_seconds = seconds_since(start) - train_seconds;
+      add_seconds = core::seconds_since(start) - train_seconds;
     } catch (const std::exception& e) {
       rendezvous.report_failure(e.what());
       throw;
@@ -209,7 +206,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
         index.get(), plan.key, queries.data(), nq,
         {options.max_index_query_time_ms, options.min_nearest_neighbors_to_retrieve});
   }
-  const double tune_seconds = seconds_since(tune_start);
+  const double tune_seconds = core::seconds_since(tune_start);
   log_peak("tuning");
 
   // Write the index (its file size is the "size in bytes"), then measure it.
@@ -218,9 +215,14 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
     write_index_file(*index, index_tmp);
     const auto size = static_cast<int64_t>(fs::file_size(index_tmp));
     const int64_t k = std::min(kRecallK, source.rows());
-    const auto truth =
-        exact_neighbors(source, queries.data(), nq, k, plan.inner_product,
-                        streaming_batch_rows(plan.current_memory_bytes, size, source.dim()));
+    // The exact search streams within the peak announced above, not the whole budget: a user
+    // who sized current_memory_available from that line must not see it exceeded here.
+    const uint64_t streaming_memory =
+        plan.memory.index_bytes < 0
+            ? plan.current_memory_bytes
+            : std::min(plan.current_memory_bytes, static_cast<uint64_t>(plan.memory.peak_bytes()));
+    const auto truth = exact_neighbors(source, queries.data(), nq, k, plan.inner_product,
+                                       streaming_batch_rows(streaming_memory, size, source.dim()));
     std::vector<float> distances(static_cast<size_t>(nq * k));
     std::vector<faiss::Index::idx_t> found(static_cast<size_t>(nq * k));
     run_faiss("search",
@@ -256,7 +258,7 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
     infos["train_time_s"] = train_seconds;
     infos["add_time_s"] = add_seconds;
     infos["tune_time_s"] = tune_seconds;
-    infos["build_time_s"] = seconds_since(start);
+    infos["build_time_s"] = core::seconds_since(start);
     infos["ranks"] = env.world_size;
     infos["peak_memory_bytes"] = peak_rss_bytes();  // this process (rank 0)
     write_text_atomically(infos.dump(4) + "\n", infos_path);

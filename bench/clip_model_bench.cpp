@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "core/compute_threads.h"
 #include "model/clip_model.h"
 #include "model/cpu/cpu_backend.h"
 #include "model/cpu/small_gemm.h"
@@ -206,9 +207,14 @@ void BM_VitB32Text(benchmark::State& state) {
 // product (before the kernel).
 void BM_VitB32TextQuery(benchmark::State& state) {
   ClipModel& model = state.range(1) != 0 ? vit_b32(true) : vit_b32_openblas_only();
-  clipret::model::set_blas_threads(static_cast<int>(state.range(0)));
-  run_texts(state, model, 1, 12, true);
-  clipret::model::set_blas_threads(kThreads);
+  const int threads = static_cast<int>(state.range(0));
+  auto& backend = static_cast<CpuBackend&>(model.backend());
+  backend.set_threads(threads);
+  {
+    const clipret::core::ScopedBlasThreads blas(threads);
+    run_texts(state, model, 1, 12, true);
+  }
+  backend.set_threads(kThreads);
 }
 
 // `rows` rows (a query: 12) times a text-tower weight, out x in, taking 12 distinct weights
@@ -219,7 +225,7 @@ void BM_VitB32TextQuery(benchmark::State& state) {
 void run_query_linear(benchmark::State& state, size_t rows, size_t out, size_t in, int threads,
                       bool kernel_only, bool small_gemm) {
   constexpr size_t kLayers = 12;
-  CpuBackend backend(CpuBackendOptions{.small_gemm = small_gemm});
+  CpuBackend backend(CpuBackendOptions{.small_gemm = small_gemm, .threads = threads});
   const clipret::model::cpu::SmallGemmKernel* kernel =
       clipret::model::cpu::best_small_gemm_kernel();
   if (kernel_only && kernel == nullptr) {
@@ -233,7 +239,7 @@ void run_query_linear(benchmark::State& state, size_t rows, size_t out, size_t i
   std::vector<float> x(rows * in);
   for (float& v : x) v = dist(engine);
   std::vector<float> y(rows * out);
-  clipret::model::set_blas_threads(threads);
+  const clipret::core::ScopedBlasThreads blas(threads);
   size_t layer = 0;
   for (auto _ : state) {
     const float* w = weights.data() + layer * out * in;
@@ -246,7 +252,6 @@ void run_query_linear(benchmark::State& state, size_t rows, size_t out, size_t i
     benchmark::DoNotOptimize(y.data());
     layer = (layer + 1) % kLayers;
   }
-  clipret::model::set_blas_threads(kThreads);
   const double per_call = static_cast<double>(out * in);
   state.counters["GB/s"] =
       benchmark::Counter(per_call * sizeof(float) * static_cast<double>(state.iterations()) / 1e9,

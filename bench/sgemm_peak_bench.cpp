@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "core/compute_threads.h"
 #include "model/cpu/cpu_backend.h"
 
 namespace {
@@ -29,14 +30,12 @@ void run_sgemm(benchmark::State& state, int m, int n, int k, int threads) {
   const std::vector<float> a = random_matrix(static_cast<size_t>(m) * k, 1);
   const std::vector<float> b = random_matrix(static_cast<size_t>(n) * k, 2);
   std::vector<float> c(static_cast<size_t>(m) * n);
-  const int previous = clipret::model::blas_threads();
-  clipret::model::set_blas_threads(threads);
+  const clipret::core::ScopedBlasThreads blas(threads);
   for (auto _ : state) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a.data(), k, b.data(), k,
                 0.0f, c.data(), n);
     benchmark::DoNotOptimize(c.data());
   }
-  clipret::model::set_blas_threads(previous);
   const double flops = 2.0 * m * n * k;
   state.counters["GFLOP/s"] = benchmark::Counter(
       flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);

@@ -35,8 +35,8 @@ struct BackOptions {
   int64_t http_threads = 64;    // one per open connection (keep-alive clients hold one each)
   int64_t faiss_threads = 1;    // OpenMP threads per search (requests already run in parallel)
   int64_t max_text_batch = 32;  // concurrent text queries embedded in one model call
-  int64_t small_batch_blas_threads = 0;  // threads for a batch of 1-2 texts; 0 = every core
-  int64_t batch_gather_us = 3000;        // a leader's wait for last batch's clients (µs)
+  int64_t model_threads = 0;    // threads of the model's own kernels (text queries); 0 = every core
+  int64_t batch_gather_us = 3000;  // a leader's wait for last batch's clients (µs)
   std::optional<std::string> safety_model_path;
   std::optional<std::string> violence_detector_path;
   std::optional<std::string> aesthetic_embeddings_folder;

@@ -9,6 +9,7 @@
 #include <exception>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "back/knn_request.h"
 #include "back/metadata_json.h"
@@ -23,15 +24,25 @@ namespace clipret::back {
 namespace {
 
 constexpr const char* kJson = "application/json";
+constexpr const char* kAllowOrigin = "Access-Control-Allow-Origin";
+
+// The route pattern of an API path. The original front joins `backend + '/indices-list'` with a
+// defaultBackend ending in '/', so it asks for `//indices-list`; Flask answers repeated slashes,
+// so every route accepts them.
+std::string api_path(const char* name) {
+  return std::string("/+") + name;
+}
 
 // /metadata answers for more ids than this are streamed with chunked transfer encoding.
 constexpr size_t kStreamedMetadataIds = 4096;
 
 constexpr const char* kFrontMissingPage =
     "<!doctype html><html><head><meta charset=\"utf-8\"><title>clip-retrieval back</title>"
-    "</head><body><h1>clip-retrieval back is running</h1><p>The web front is not built or not "
-    "found, so there is no UI here. Build it (<code>cd front && npm ci && npm run build</code>) "
-    "and start back with <code>--front_folder front/dist</code>, or install it into "
+    "</head><body><h1>clip-retrieval back is running</h1><p>No web front was found, so there is "
+    "no UI here. Start back with <code>--front_folder DIR</code>, DIR being a built front (a "
+    "folder holding <code>index.html</code> and its assets; for the original clip-retrieval "
+    "front, the <code>build/</code> folder that <code>npm install && npm run build</code> "
+    "writes in its <code>front/</code>), or install one into "
     "<code>&lt;prefix&gt;/share/clip-retrieval/front</code>.</p><p>The API answers at "
     "<code>/indices-list</code>, <code>/knn-service</code>, <code>/metadata</code>, "
     "<code>/metrics</code>, <code>/metrics-summary</code>, <code>/config.json</code> and "
@@ -105,6 +116,7 @@ struct HttpServer::Impl {
   BackMetrics& metrics;
   ServerOptions options;
   httplib::Server server;
+  const std::regex config_path{"/+config\\.json"};
   int port = 0;
 
   Impl(const search::KnnService& s, BackMetrics& m, ServerOptions o)
@@ -114,12 +126,24 @@ struct HttpServer::Impl {
     server.set_payload_max_length(options.max_body_bytes);
     server.set_keep_alive_max_count(100000);
     server.set_tcp_nodelay(true);
+    // The one place the CORS header is set: post-routing runs for every answer, errors
+    // included (a second copy, "*, *", makes browsers reject the answer).
     server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Access-Control-Allow-Origin", "*");
+      if (!res.has_header(kAllowOrigin)) res.set_header(kAllowOrigin, "*");
+    });
+    // /config.json must win over a file of that name in the front folder (the original
+    // registers it before its static route); httplib serves mounted files before any route,
+    // so it is answered before routing.
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if ((req.method != "GET" && req.method != "HEAD") ||
+          !std::regex_match(req.path, config_path)) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      write_config_json(req, res);
+      return httplib::Server::HandlerResponse::Handled;
     });
     server.set_error_handler(
         httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-          res.set_header("Access-Control-Allow-Origin", "*");
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
           if (res.status == 413) {
             res.set_content(error_json("the request body is too large"), kJson);
@@ -145,6 +169,20 @@ struct HttpServer::Impl {
     add_routes();
   }
 
+  void write_config_json(const httplib::Request& req, httplib::Response& res) const {
+    std::string backend;
+    if (options.default_backend) {
+      backend = *options.default_backend;
+    } else {
+      // Flask's request.host_url: scheme://Host/
+      const std::string host = req.get_header_value("Host");
+      backend = "http://" + (host.empty() ? std::string("localhost") : host) + "/";
+    }
+    nlohmann::ordered_json config = {
+        {"defaultBackend", backend}, {"defaultIndex", ""}, {"urlColumn", options.url_column}};
+    res.set_content(config.dump(), kJson);
+  }
+
   void add_routes() {
     server.Options(".*", [](const httplib::Request& req, httplib::Response& res) {
       res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
@@ -152,37 +190,40 @@ struct HttpServer::Impl {
       res.set_header("Access-Control-Allow-Headers", headers.empty() ? "Content-Type" : headers);
       res.status = 200;
     });
-    server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    server.Get(api_path("health"), [](const httplib::Request&, httplib::Response& res) {
       res.set_content("ok", "text/plain");
     });
-    server.Get("/indices-list", [this](const httplib::Request&, httplib::Response& res) {
+    server.Get(api_path("indices-list"), [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(nlohmann::json(service.index_names()).dump(), kJson);
     });
-    server.Post("/knn-service", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] {
-        const auto start = std::chrono::steady_clock::now();
-        const search::KnnQuery query = parse_knn_request(req.body);
-        search::QueryTimings timings;
-        const std::vector<search::KnnResult> results = service.query(query, &timings);
-        res.set_content(knn_results_json(results), kJson);
-        metrics.record(core::seconds_since(start), timings);
-      });
-    });
-    server.Post("/metadata", [this](const httplib::Request& req, httplib::Response& res) {
+    server.Post(api_path("knn-service"),
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  guarded(res, [&] {
+                    const auto start = std::chrono::steady_clock::now();
+                    const search::KnnQuery query = parse_knn_request(req.body);
+                    search::QueryTimings timings;
+                    const std::vector<search::KnnResult> results = service.query(query, &timings);
+                    res.set_content(knn_results_json(results), kJson);
+                    metrics.record(core::seconds_since(start), timings);
+                  });
+                });
+    server.Post(api_path("metadata"), [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
         MetadataRequest request = parse_metadata_request(req.body);
-        const search::SearchIndex& index = service.index(request.indice_name);
-        if (!index.metadata) {
-          res.set_content(metadata_json(request.ids, {}), kJson);
-        } else if (request.ids.size() <= kStreamedMetadataIds) {
-          res.set_content(metadata_answer_json(request.ids, *index.metadata), kJson);
+        const metadata::MetadataStore* store = service.index(request.indice_name).metadata.get();
+        if (request.ids.size() <= kStreamedMetadataIds) {
+          std::string answer;
+          write_metadata_answer(request.ids, store, [&answer](std::string_view piece) {
+            answer += piece;
+            return true;
+          });
+          res.set_content(answer, kJson);
         } else {
           // Large answers are streamed (chunked) as they are written: no 100 MB body in memory.
-          const metadata::MetadataStore* store = index.metadata.get();
           res.set_chunked_content_provider(
               kJson, [ids = std::move(request.ids), store](size_t, httplib::DataSink& sink) {
                 const bool complete =
-                    write_metadata_answer(ids, *store, [&sink](std::string_view piece) {
+                    write_metadata_answer(ids, store, [&sink](std::string_view piece) {
                       return sink.write(piece.data(), piece.size());
                     });
                 if (complete) sink.done();
@@ -191,25 +232,13 @@ struct HttpServer::Impl {
         }
       });
     });
-    server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    server.Get(api_path("metrics"), [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics.prometheus_text(), "text/plain; version=0.0.4; charset=utf-8");
     });
-    server.Get("/metrics-summary", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(metrics.summary_text(), "text/plain");
-    });
-    server.Get("/config.json", [this](const httplib::Request& req, httplib::Response& res) {
-      std::string backend;
-      if (options.default_backend) {
-        backend = *options.default_backend;
-      } else {
-        // Flask's request.host_url: scheme://Host/
-        const std::string host = req.get_header_value("Host");
-        backend = "http://" + (host.empty() ? std::string("localhost") : host) + "/";
-      }
-      nlohmann::ordered_json config = {
-          {"defaultBackend", backend}, {"defaultIndex", ""}, {"urlColumn", options.url_column}};
-      res.set_content(config.dump(), kJson);
-    });
+    server.Get(api_path("metrics-summary"),
+               [this](const httplib::Request&, httplib::Response& res) {
+                 res.set_content(metrics.summary_text(), "text/plain");
+               });
     std::error_code ec;
     const bool front_present = !options.front_folder.empty() &&
                                std::filesystem::is_regular_file(
@@ -220,7 +249,7 @@ struct HttpServer::Impl {
     } else {
       CLIPRET_LOG_INFO("no built front in '%s': / answers a page saying so",
                        options.front_folder.c_str());
-      server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      server.Get("/+", [](const httplib::Request&, httplib::Response& res) {
         res.set_content(kFrontMissingPage, "text/html; charset=utf-8");
       });
     }

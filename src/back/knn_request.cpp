@@ -122,7 +122,9 @@ search::KnnQuery parse_knn_request(const std::string& body) {
   const json* modality = field(root, "modality");
   CLIPRET_CHECK(modality != nullptr, InvalidInput, "modality is required (\"image\" or \"text\")");
   CLIPRET_CHECK(modality->is_string(), InvalidInput, "modality must be a string");
-  query.modality = modality->get<std::string>();
+  // As the original: "image" searches the image index, any other string the text index.
+  query.modality =
+      modality->get<std::string>() == "image" ? search::Modality::kImage : search::Modality::kText;
   const json* num_images = field(root, "num_images");
   CLIPRET_CHECK(num_images != nullptr, InvalidInput, "num_images is required");
   query.num_images = as_integer(*num_images, "num_images");
@@ -262,20 +264,6 @@ std::string knn_results_json(const std::vector<search::KnnResult>& results) {
     array.push_back(std::move(object));
   }
   return dump(array);
-}
-
-std::string metadata_json(const std::vector<int64_t>& ids,
-                          const std::vector<std::optional<metadata::MetadataRow>>& rows) {
-  // Built as text: a /metadata answer for a million ids should not hold a million json nodes.
-  std::string out = "[";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) out += ',';
-    out += "{\"id\":" + std::to_string(ids[i]) + ",\"metadata\":";
-    out += i < rows.size() && rows[i] ? dump(row_json(*rows[i])) : std::string("{}");
-    out += '}';
-  }
-  out += ']';
-  return out;
 }
 
 std::string error_json(const std::string& message) {

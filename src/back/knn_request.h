@@ -25,9 +25,6 @@ MetadataRequest parse_metadata_request(const std::string& body);
 
 // [{<metadata columns>, "image"?, "id", "similarity", "embedding"?}, ...]
 std::string knn_results_json(const std::vector<search::KnnResult>& results);
-// [{"id": id, "metadata": {...}}, ...] ({} for an id outside the table).
-std::string metadata_json(const std::vector<int64_t>& ids,
-                          const std::vector<std::optional<metadata::MetadataRow>>& rows);
 // {"error": message}
 std::string error_json(const std::string& message);
 

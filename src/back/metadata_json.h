@@ -18,20 +18,13 @@ class MetadataStore;
 
 namespace clipret::back {
 
-// Appends `text` to `out` as a JSON string literal (quotes included). Invalid UTF-8 bytes become
-// U+FFFD, as the other JSON writers here do.
-void append_json_string(std::string_view text, std::string& out);
-
 // Writes [{"id": id, "metadata": {col: value, ..., "image"?: base64}}, ...] in request order to
-// `sink`, in pieces of about `slice_ids` rows; an id outside the table gets "metadata": {}.
-// `image` is added, as in /knn-service, when the row's image_path names a local file. Returns
-// false when `sink` returned false (the client went away).
-bool write_metadata_answer(std::span<const int64_t> ids, const metadata::MetadataStore& store,
+// `sink`, in pieces of about `slice_ids` rows; an id outside the table, or any id when `store` is
+// null (an index without metadata), gets "metadata": {}. `image` is added, as in /knn-service,
+// when the row's image_path names a local file. Returns false when `sink` returned false (the
+// client went away). The one writer of /metadata answers, small or streamed.
+bool write_metadata_answer(std::span<const int64_t> ids, const metadata::MetadataStore* store,
                            const std::function<bool(std::string_view piece)>& sink,
                            size_t slice_ids = 16384);
-
-// The whole answer as one string.
-std::string metadata_answer_json(std::span<const int64_t> ids,
-                                 const metadata::MetadataStore& store);
 
 }  // namespace clipret::back

@@ -6,25 +6,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/json_text.h"
+
 namespace clipret::back {
 
 std::string python_float(double value) {
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   if (std::isnan(value)) return "NaN";
-  char buffer[64];
-  const double magnitude = std::fabs(value);
-  // repr() uses fixed notation for 1e-4 <= |v| < 1e16, else scientific; digits are the shortest
-  // that round-trip in both.
-  const bool fixed = value == 0 || (magnitude >= 1e-4 && magnitude < 1e16);
-  const auto result =
-      std::to_chars(buffer, buffer + sizeof(buffer), value,
-                    fixed ? std::chars_format::fixed : std::chars_format::scientific);
-  std::string text(buffer, result.ptr);
-  if (fixed) {
-    if (text.find('.') == std::string::npos) text += ".0";
-  } else {
-    // to_chars writes 1e+16 / 1.5e-05; Python writes 1e+16 / 1.5e-05 too.
-  }
+  std::string text;
+  core::append_python_float(value, text);
   return text;
 }
 

@@ -1,16 +1,15 @@
 // `clip-retrieval back`: the option table over BackOptions, then back::run_back.
-#include <omp.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 
 #include "back/back_server.h"
 #include "cli/command.h"
 #include "cli/option_table.h"
+#include "core/compute_threads.h"
 #include "hub/hub_options.h"
 
 namespace clipret::cli {
@@ -75,9 +74,10 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_int("faiss_threads", &o.faiss_threads, "OpenMP threads of one faiss search");
   t.add_int("max_text_batch", &o.max_text_batch,
             "most concurrent text queries embedded in one model call");
-  t.add_int("small_batch_blas_threads", &o.small_batch_blas_threads,
-            "threads for a batch of 1-2 texts; 0 = every core (the model's small-batch kernel "
-            "splits a lone query over them; larger batches always use every core)");
+  t.add_int("model_threads", &o.model_threads,
+            "threads of the model's own kernels, which run the products of text queries (a "
+            "lone query splits over them); 0 = every core. Large batches run on OpenBLAS, on "
+            "every core");
   t.add_int("batch_gather_us", &o.batch_gather_us,
             "after a batch of several texts, how long (microseconds) the next one waits for as "
             "many queries to arrive; 0: never wait (a lone client never waits)");
@@ -111,27 +111,21 @@ int run_back_command(const std::vector<std::string>& args) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
   }
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Requests run in parallel already: faiss's OpenMP team per search stays small, and OpenBLAS
-  // (the model, one call at a time) gets the cores. OpenMP's setting is per thread: the service
-  // applies it on each request thread; this covers the loading on this one.
-  const int faiss_threads = static_cast<int>(std::max<int64_t>(1, options.faiss_threads));
-  omp_set_num_threads(faiss_threads);
+  // (a model's large batches) gets the cores.
+  core::configure_compute_threads(
+      {.blas = core::available_cores(),
+       .openmp = static_cast<int>(std::max<int64_t>(1, options.faiss_threads))});
   back::BackEnvironment environment;
   environment.service.hub = hub::hub_options_from_environment(options.clip_cache_path);
   environment.service.hub.show_progress = false;
-  environment.service.model.threads = cores;
+  environment.service.model.threads = static_cast<int>(std::max<int64_t>(0, options.model_threads));
   environment.service.model.max_batch =
       static_cast<size_t>(std::max<int64_t>(1, options.max_text_batch));
   environment.service.embedder.max_text_batch = environment.service.model.max_batch;
-  environment.service.embedder.small_batch_blas_threads =
-      options.small_batch_blas_threads > 0 ? static_cast<int>(options.small_batch_blas_threads)
-                                           : cores;
-  environment.service.embedder.large_batch_blas_threads = cores;
   environment.service.embedder.gather_window =
       std::chrono::microseconds(std::max<int64_t>(0, options.batch_gather_us));
   environment.service.fetch.allow_private_addresses = options.allow_private_urls;
-  environment.service.faiss_threads = faiss_threads;
   environment.front_folder = options.front_folder.value_or(default_front_folder());
   back::run_back(options, environment);
   return 0;

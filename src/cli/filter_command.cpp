@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "cli/command.h"
 #include "cli/option_table.h"
+#include "core/compute_threads.h"
 #include "hub/hub_options.h"
 #include "search/filter.h"
 
@@ -36,7 +36,8 @@ int run_filter_command(const std::vector<std::string>& args) {
   }
   search::FilterEnvironment environment;
   environment.hub = hub::hub_options_from_environment(o.clip_cache_path);
-  environment.model.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // OpenBLAS on every core for the model's batches (its one setting for the whole run).
+  core::configure_compute_threads({.blas = core::available_cores()});
   search::run_filter(o, environment, std::cout);
   return 0;
 }

@@ -2,11 +2,11 @@
 // (spec §4): option tables over IndexOptions, then one library call each.
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 #include "cli/command.h"
 #include "cli/index_command.h"
 #include "cli/option_table.h"
+#include "core/compute_threads.h"
 #include "core/error.h"
 #include "index/faiss_threads.h"
 #include "index/index_merge.h"
@@ -53,7 +53,7 @@ namespace {
 
 // Thread counts are process settings, made here only.
 void set_threads(const std::optional<int64_t>& nb_cores) {
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = core::available_cores();
   if (nb_cores) {
     CLIPRET_CHECK(*nb_cores > 0, InvalidInput, "--nb_cores must be positive, got %lld",
                   static_cast<long long>(*nb_cores));

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 
 #include "cli/option_table.h"
+#include "core/compute_threads.h"
 #include "core/error.h"
 #include "hub/hub_options.h"
 #include "inference/inference_options.h"
@@ -39,7 +39,9 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
   t.add_int("write_batch_size", &o.write_batch_size,
             "target samples per output partition (sets the partition count when "
             "output_partition_count is None)");
-  t.add_string("wds_image_key", &o.wds_image_key, "webdataset member extension of the image");
+  t.add_string("wds_image_key", &o.wds_image_key,
+               "webdataset member extension of the image; alternatives separated by ';' "
+               "(jpg;png;webp: the first present)");
   t.add_string("wds_caption_key", &o.wds_caption_key, "webdataset member extension of the caption");
   t.add_string("clip_model", &o.clip_model,
                "ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px, hf_clip:ORG/NAME, "
@@ -109,7 +111,8 @@ int run_inference_command(const std::vector<std::string>& args) {
   inference::InferenceEnvironment environment;
   environment.hub = hub::hub_options_from_environment(options.clip_cache_path);
   environment.rank = inference::rank_from_environment();
-  environment.model.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // OpenBLAS on every core for the model's batches (its one setting for the whole run).
+  core::configure_compute_threads({.blas = core::available_cores()});
   // Under mpi, only rank 0 draws progress; the others would garble the terminal.
   environment.show_progress = environment.rank.rank == 0;
   environment.hub.show_progress = environment.show_progress;

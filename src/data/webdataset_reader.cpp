@@ -33,6 +33,17 @@ const std::string* Sample::find(std::string_view ext) const {
   return it == members.end() ? nullptr : &it->second;
 }
 
+std::string* Sample::find_first(std::string_view alternatives) {
+  while (true) {
+    const size_t end = alternatives.find(';');
+    if (const std::string* member = find(alternatives.substr(0, end))) {
+      return const_cast<std::string*>(member);  // find() is const only to serve both callers
+    }
+    if (end == std::string_view::npos) return nullptr;
+    alternatives.remove_prefix(end + 1);
+  }
+}
+
 std::string ShardError::to_string() const {
   std::string out = string_printf("%s: broken at byte %llu", shard.c_str(),
                                   static_cast<unsigned long long>(offset));

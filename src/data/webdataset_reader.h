@@ -35,6 +35,9 @@ struct Sample {
 
   // The member with extension `ext` (matched case-insensitively), or nullptr.
   const std::string* find(std::string_view ext) const;
+  // The first member present among `alternatives`, extensions separated by ';' as in
+  // webdataset's `to_tuple("jpg;png;webp")` (each matched as find() does), or nullptr.
+  std::string* find_first(std::string_view alternatives);
   bool has(std::string_view ext) const { return find(ext) != nullptr; }
 };
 

@@ -97,27 +97,33 @@ void write_index_file(const faiss::Index& index, const std::string& path) {
   }
 }
 
-IndexPtr read_index_file(const std::string& path, bool memory_map) {
+namespace {
+
+int io_flags(IndexStorage storage) {
+  switch (storage) {
+    case IndexStorage::kMapped:
+      return faiss::IO_FLAG_MMAP;
+    case IndexStorage::kMappedReadOnly:
+      return faiss::IO_FLAG_MMAP | faiss::IO_FLAG_READ_ONLY;
+    case IndexStorage::kListsInSameDir:
+      return faiss::IO_FLAG_ONDISK_SAME_DIR;
+    case IndexStorage::kInMemory:
+      break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+IndexPtr read_index_file(const std::string& path, IndexStorage storage) {
   std::error_code ec;
-  CLIPRET_CHECK(std::filesystem::exists(path, ec), NotFound, "%s: index file not found",
+  CLIPRET_CHECK(std::filesystem::is_regular_file(path, ec), NotFound, "%s: index file not found",
                 path.c_str());
   try {
-    return IndexPtr(faiss::read_index(path.c_str(), memory_map ? faiss::IO_FLAG_MMAP : 0));
-  } catch (const faiss::FaissException& e) {
-    CLIPRET_THROW(Corrupt, "%s: cannot read the index: %s", path.c_str(), e.what());
+    return IndexPtr(faiss::read_index(path.c_str(), io_flags(storage)));
+  } catch (const std::exception& e) {  // faiss::FaissException, and std::bad_alloc on garbage
+    CLIPRET_THROW(Corrupt, "%s: faiss cannot read this index: %s", path.c_str(), e.what());
   }
-}
-
-int64_t index_vectors(const faiss::Index& index) {
-  return index.ntotal;
-}
-
-int64_t index_dim(const faiss::Index& index) {
-  return index.d;
-}
-
-bool index_is_ivf(const faiss::Index& index) {
-  return faiss::ivflib::try_extract_index_ivf(&index) != nullptr;
 }
 
 void make_ivf_direct_map(faiss::Index* index) {

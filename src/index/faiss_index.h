@@ -39,14 +39,19 @@ void apply_index_param(faiss::Index* index, const std::string& index_param);
 
 // Writes `index` to `path` (replaced). Throws Error(kIo).
 void write_index_file(const faiss::Index& index, const std::string& path);
-// Reads an index; `memory_map` uses faiss's IO_FLAG_MMAP (inverted lists stay on disk, read
-// only). Throws Error(kNotFound / kCorrupt).
-IndexPtr read_index_file(const std::string& path, bool memory_map = false);
 
-// Counts and dimension of an index.
-int64_t index_vectors(const faiss::Index& index);
-int64_t index_dim(const faiss::Index& index);
-bool index_is_ivf(const faiss::Index& index);
+// Where a read index keeps its data.
+enum class IndexStorage {
+  kInMemory,        // the whole file read into RAM
+  kMapped,          // memory-mapped (faiss's IO_FLAG_MMAP): pages read on demand
+  kMappedReadOnly,  // the same, never written (IO_FLAG_MMAP | IO_FLAG_READ_ONLY): serving
+  kListsInSameDir,  // IVF lists left on disk in the .ivfdata file beside it
+                    // (IO_FLAG_ONDISK_SAME_DIR): an index_combiner folder
+};
+
+// Reads the index at `path`: the one faiss reader of the tree. Throws Error(kNotFound) when
+// there is no such file and Error(kCorrupt) naming it when faiss cannot read it.
+IndexPtr read_index_file(const std::string& path, IndexStorage storage = IndexStorage::kInMemory);
 
 // Builds the IVF's direct map (fast reconstruct; ids must be 0..ntotal-1). Error(kInvalidInput)
 // for a non-IVF index.

@@ -1,5 +1,8 @@
-// index/faiss_threads.h: the thread settings of faiss work, a process-wide choice the CLI makes.
+// index/faiss_threads.h: the thread counts index building wants, set through their one owner
+// (core/compute_threads.h).
 #pragma once
+
+#include "core/compute_threads.h"
 
 namespace clipret::index {
 
@@ -16,9 +19,9 @@ void set_faiss_threads(int threads);
 class WideBlasForKmeans {
  public:
   WideBlasForKmeans();
-  ~WideBlasForKmeans();
-  WideBlasForKmeans(const WideBlasForKmeans&) = delete;
-  WideBlasForKmeans& operator=(const WideBlasForKmeans&) = delete;
+
+ private:
+  core::ScopedBlasThreads blas_;
 };
 
 }  // namespace clipret::index

@@ -52,7 +52,7 @@ void check_compatible(const faiss::IndexIVF& reference, const faiss::IndexIVF& o
 }
 
 IndexPtr read_mapped(const std::string& path) {
-  return read_index_file(path, /*memory_map=*/true);
+  return read_index_file(path, IndexStorage::kMapped);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/l2_normalize.h"
 #include "core/stopwatch.h"
 #include "model/clip_model.h"
 
@@ -14,17 +15,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 }  // namespace
-
-void l2_normalize_rows(float* rows, size_t n, size_t dim) {
-  for (size_t r = 0; r < n; ++r) {
-    float* row = rows + r * dim;
-    double sum = 0;
-    for (size_t i = 0; i < dim; ++i) sum += static_cast<double>(row[i]) * row[i];
-    if (sum <= 0) continue;
-    const float scale = static_cast<float>(1.0 / std::sqrt(sum));
-    for (size_t i = 0; i < dim; ++i) row[i] *= scale;
-  }
-}
 
 BatchEmbedder::BatchEmbedder(model::ClipModel& model, data::PartitionWriter& writer,
                              const data::PartitionWriterOptions& parts, size_t batch_size)
@@ -57,7 +47,7 @@ void BatchEmbedder::flush() {
     }
     image_out_.resize(n * dim);
     model_.encode_image(pixels_.data(), n, image_out_.data());
-    l2_normalize_rows(image_out_.data(), n, dim);
+    core::l2_normalize_rows(image_out_.data(), n, dim);
   }
   if (text_) {
     const size_t per_text = static_cast<size_t>(model_.context_length());
@@ -69,7 +59,7 @@ void BatchEmbedder::flush() {
     }
     text_out_.resize(n * dim);
     model_.encode_text(tokens_.data(), n, text_out_.data());
-    l2_normalize_rows(text_out_.data(), n, dim);
+    core::l2_normalize_rows(text_out_.data(), n, dim);
   }
   model_seconds_ += core::seconds_since(model_start);
 

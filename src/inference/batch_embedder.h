@@ -43,7 +43,4 @@ class BatchEmbedder {
   double write_seconds_ = 0;
 };
 
-// Divides each of the n rows (n×dim row-major) by its L2 norm; all-zero rows stay zero.
-void l2_normalize_rows(float* rows, size_t n, size_t dim);
-
 }  // namespace clipret::inference

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/error.h"
+#include "core/l2_normalize.h"
 #include "core/log.h"
 #include "core/npy_reader.h"
 #include "core/stream.h"
@@ -48,7 +49,7 @@ std::vector<float> embed_ids(model::ClipModel& model, const int32_t* ids, size_t
 EncodedRows embeddings(std::vector<float> values, size_t n, const model::ClipModel& model,
                        bool normalize) {
   const size_t dim = static_cast<size_t>(model.embed_dim());
-  if (normalize) l2_normalize_rows(values.data(), n, dim);
+  if (normalize) core::l2_normalize_rows(values.data(), n, dim);
   EncodedRows rows;
   rows.dtype = core::NpyDtype::kFloat32;
   rows.shape = {n, dim};

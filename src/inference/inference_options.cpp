@@ -60,8 +60,15 @@ void validate(const InferenceOptions& o) {
   if (o.slurm_job_timeout) check_positive("slurm_job_timeout", *o.slurm_job_timeout);
   CLIPRET_CHECK(o.enable_text || o.enable_image || o.enable_metadata, InvalidInput,
                 "nothing to compute: enable_text, enable_image and enable_metadata are all False");
-  CLIPRET_CHECK(!o.wds_image_key.empty() && !o.wds_caption_key.empty(), InvalidInput,
-                "--wds_image_key and --wds_caption_key must not be empty");
+  for (const auto& [name, key] :
+       {std::pair{"wds_image_key", &o.wds_image_key}, {"wds_caption_key", &o.wds_caption_key}}) {
+    CLIPRET_CHECK(!key->empty() && key->front() != ';' && key->back() != ';' &&
+                      key->find(";;") == std::string::npos,
+                  InvalidInput,
+                  "--%s '%s': give a member extension, or alternatives separated by ';' "
+                  "(jpg;png;webp)",
+                  name, key->c_str());
+  }
   CLIPRET_CHECK(!o.clip_model.empty(), InvalidInput, "--clip_model is empty");
   CLIPRET_CHECK(o.distribution_strategy != "slurm" || o.slurm_partition.has_value(), InvalidInput,
                 "--distribution_strategy slurm needs --slurm_partition");

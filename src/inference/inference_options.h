@@ -25,9 +25,11 @@ struct InferenceOptions {
   bool enable_image = true;               // embed images
   bool enable_metadata = false;           // flatten each sample's .json into the metadata parquet
   int64_t write_batch_size = 1000000;     // target samples per output partition
-  std::string wds_image_key = "jpg";      // webdataset member extension of the image
-  std::string wds_caption_key = "txt";    // webdataset member extension of the caption
-  std::string clip_model = "ViT-B/32";    // model name or local folder (spec §0)
+  // Webdataset member extensions of the image and the caption; "jpg;png;webp" takes the first
+  // member present (webdataset's syntax), so one value covers mixed shards.
+  std::string wds_image_key = "jpg";
+  std::string wds_caption_key = "txt";
+  std::string clip_model = "ViT-B/32";  // model name or local folder (spec §0)
   std::string mclip_model = "sentence-transformers/clip-ViT-B-32-multilingual-v1";
   bool use_mclip = false;                            // multilingual text tower for captions
   bool use_jit = false;                              // TorchScript in the original; no effect here

@@ -44,12 +44,9 @@ class WebdatasetSource final : public SampleSource {
   RawSample convert(data::Sample& sample) {
     RawSample raw;
     raw.image_path = sample.key;
-    auto take = [&](const std::string& ext, std::string& out, const char* reason) {
-      auto it = sample.members.find(ext);
-      if (it != sample.members.end()) {
-        out = std::move(it->second);
-      } else if (const std::string* member = sample.find(ext)) {
-        out = *member;
+    auto take = [&](const std::string& key, std::string& out, const char* reason) {
+      if (std::string* member = sample.find_first(key)) {
+        out = std::move(*member);
       } else if (raw.skip_reason.empty()) {
         raw.skip_reason = reason;
       }

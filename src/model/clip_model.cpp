@@ -25,8 +25,9 @@ struct ClipModel::Impl {
 namespace {
 
 std::unique_ptr<Backend> default_backend(const ClipModelOptions& options) {
-  set_blas_threads(options.threads);
-  return std::make_unique<CpuBackend>();
+  CpuBackendOptions backend_options;
+  backend_options.threads = options.threads;
+  return std::make_unique<CpuBackend>(backend_options);
 }
 
 }  // namespace

@@ -25,9 +25,9 @@ enum class CheckpointLayout {
 };
 
 struct ClipModelOptions {
-  // OpenBLAS threads, applied (via set_blas_threads) when the model creates its CPU backend; 0
-  // leaves the process-wide setting alone. It affects every OpenBLAS user in the process, so
-  // only the program's entry point should pass a value; ignored with a caller-given backend.
+  // Threads of the CPU backend the model creates (CpuBackendOptions::threads; 0: every
+  // available core); ignored with a caller-given backend. OpenBLAS's own count is the
+  // command's to set (core/compute_threads.h).
   int threads = 0;
   // Images or texts per forward pass; encode calls with more are split. Activation memory grows
   // linearly with it (ViT-B/32: ~1.5 MB per image), gemm efficiency saturates around 16-32.

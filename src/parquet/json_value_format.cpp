@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "parquet/column.h"
 
 namespace clipret::parquet {
@@ -15,45 +16,8 @@ __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
 constexpr int64_t kSecondsPerDay = 86400;
-constexpr int kMaxFixedExponent = 16;  // Python's repr switches to exponents at 1e16 and 1e-5
-constexpr int kMinFixedExponent = -4;
 
 const char kHex[] = "0123456789abcdef";
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
-size_t utf8_sequence(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  uint32_t min;
-  if (c < 0x80) return 1;
-  if ((c & 0xe0) == 0xc0) {
-    n = 2;
-    min = 0x80;
-  } else if ((c & 0xf0) == 0xe0) {
-    n = 3;
-    min = 0x800;
-  } else if ((c & 0xf8) == 0xf0) {
-    n = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  uint32_t cp = c & (0x7f >> n);
-  for (size_t k = 1; k < n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return n;
-}
-
-void append_escape(unsigned char c, std::string* out) {
-  out->append("\\u00");
-  out->push_back(kHex[c >> 4]);
-  out->push_back(kHex[c & 15]);
-}
 
 void append_unsigned(UInt128 v, std::string* out) {
   char buf[48];
@@ -235,103 +199,17 @@ void append_bytes_value(std::string_view v, const ColumnType& type, std::string*
 
 }  // namespace
 
-void append_json_string(std::string_view s, std::string* out) {
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      out->push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        ++i;
-        continue;
-      case '\\':
-        out->append("\\\\");
-        ++i;
-        continue;
-      case '\n':
-        out->append("\\n");
-        ++i;
-        continue;
-      case '\r':
-        out->append("\\r");
-        ++i;
-        continue;
-      case '\t':
-        out->append("\\t");
-        ++i;
-        continue;
-      case '\b':
-        out->append("\\b");
-        ++i;
-        continue;
-      case '\f':
-        out->append("\\f");
-        ++i;
-        continue;
-      default:
-        break;
-    }
-    const size_t n = c < 0x20 ? 0 : utf8_sequence(s, i);
-    if (n == 0) {
-      append_escape(c, out);
-      ++i;
-    } else {
-      out->append(s.substr(i, n));
-      i += n;
-    }
-  }
-  out->push_back('"');
+void append_json_string(std::string_view bytes, std::string* out) {
+  core::append_json_string(bytes, *out, core::InvalidUtf8::kEscapeBytes);
 }
 
 void append_python_float(double value, std::string* out) {
   if (std::isnan(value)) {
     out->append("NaN");
-    return;
-  }
-  if (std::isinf(value)) {
+  } else if (std::isinf(value)) {
     out->append(value > 0 ? "Infinity" : "-Infinity");
-    return;
-  }
-  char buf[64];
-  const auto result = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific);
-  const std::string_view sci(buf, static_cast<size_t>(result.ptr - buf));
-  const size_t e = sci.find('e');
-  int exponent = 0;
-  std::from_chars(sci.data() + e + (sci[e + 1] == '+' ? 2 : 1), sci.data() + sci.size(), exponent);
-  if (exponent < kMinFixedExponent || exponent >= kMaxFixedExponent) {
-    out->append(sci);
-    return;
-  }
-  std::string_view mantissa = sci.substr(0, e);
-  if (mantissa[0] == '-') {
-    out->push_back('-');
-    mantissa.remove_prefix(1);
-  }
-  std::string digits;
-  for (char c : mantissa) {
-    if (c != '.') digits.push_back(c);
-  }
-  if (exponent >= 0) {
-    const size_t int_digits = static_cast<size_t>(exponent) + 1;
-    if (digits.size() <= int_digits) {
-      out->append(digits);
-      out->append(int_digits - digits.size(), '0');
-      out->append(".0");
-    } else {
-      out->append(digits, 0, int_digits);
-      out->push_back('.');
-      out->append(digits, int_digits, std::string::npos);
-    }
   } else {
-    out->append("0.");
-    out->append(static_cast<size_t>(-exponent - 1), '0');
-    out->append(digits);
+    core::append_python_float(value, *out);
   }
 }
 

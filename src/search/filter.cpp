@@ -55,7 +55,7 @@ int64_t run_filter(const FilterOptions& options, const FilterEnvironment& enviro
                 "num_results must be positive, got %lld",
                 static_cast<long long>(options.num_results));
   const std::string index_path = (fs::path(options.indice_folder) / "image.index").string();
-  std::unique_ptr<faiss::Index> index = load_index(index_path, false);
+  const index::IndexPtr index = load_index(index_path, false);
   CLIPRET_CHECK(index != nullptr, NotFound, "%s: no image.index in the index folder",
                 index_path.c_str());
 

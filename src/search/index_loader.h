@@ -1,12 +1,9 @@
 // search/index_loader.h: reads a faiss index as the back serves it (spec §3.7).
 #pragma once
 
-#include <memory>
 #include <string>
 
-namespace faiss {
-struct Index;
-}
+#include "index/faiss_index.h"
 
 namespace clipret::search {
 
@@ -17,9 +14,6 @@ namespace clipret::search {
 //   - on, `path` a file: memory-mapped, read-only (IO_FLAG_MMAP | IO_FLAG_READ_ONLY).
 // Returns nullptr when `path` does not exist (that modality is then unavailable). Throws
 // Error(kCorrupt) naming the file when faiss cannot read it.
-std::unique_ptr<faiss::Index> load_index(const std::string& path, bool memory_mapping);
-
-// Deleter so headers can hold a std::unique_ptr<faiss::Index> without faiss's headers.
-void delete_index(faiss::Index* index);
+index::IndexPtr load_index(const std::string& path, bool memory_mapping);
 
 }  // namespace clipret::search

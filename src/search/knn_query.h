@@ -11,6 +11,9 @@
 
 namespace clipret::search {
 
+// Which index a query searches: image.index or text.index.
+enum class Modality { kImage, kText };
+
 struct KnnQuery {
   // Query inputs; precedence: non-empty text > image > image_url > embedding_input.
   std::optional<std::string> text;
@@ -18,7 +21,7 @@ struct KnnQuery {
   std::optional<std::string> image_url;
   std::optional<std::vector<float>> embedding_input;  // used as given (not normalised)
 
-  std::string modality = "image";          // "image" searches image.index, anything else text.index
+  Modality modality = Modality::kImage;
   int64_t num_images = 0;                  // leading results that get metadata
   int64_t num_result_ids = 0;              // k of the knn search
   std::optional<std::string> indice_name;  // null: the first index

@@ -2,7 +2,6 @@
 
 #include <faiss/Index.h>
 #include <faiss/IndexIVF.h>
-#include <omp.h>
 
 #include <chrono>
 #include <cmath>
@@ -11,7 +10,9 @@
 #include <iterator>
 #include <unordered_set>
 
+#include "core/compute_threads.h"
 #include "core/error.h"
+#include "core/l2_normalize.h"
 #include "core/stopwatch.h"
 #include "search/base64.h"
 #include "search/post_filters.h"
@@ -31,30 +32,36 @@ constexpr int64_t kMaxResultIds = 10'000'000;
 
 }  // namespace
 
+std::optional<std::string> local_image_base64(std::string_view image_path) {
+  if (image_path.empty()) return std::nullopt;
+  const std::filesystem::path path(image_path);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec || size > kMaxInlineImageBytes) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return base64_encode(bytes);
+}
+
 void attach_local_image(metadata::MetadataRow& row) {
   for (const auto& [name, value] : row.fields) {
     if (name != "image_path") continue;
     const auto* path = std::get_if<std::string>(&value);
-    if (path == nullptr || path->empty()) return;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(*path, ec)) return;
-    const uintmax_t size = std::filesystem::file_size(*path, ec);
-    if (ec || size > kMaxInlineImageBytes) return;
-    std::ifstream in(*path, std::ios::binary);
-    if (!in) return;
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    row.fields.emplace_back("image", base64_encode(bytes));
+    if (path == nullptr) return;
+    if (std::optional<std::string> image = local_image_base64(*path)) {
+      row.fields.emplace_back("image", std::move(*image));
+    }
     return;
   }
 }
 
 KnnService::KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
-                       std::vector<SearchIndex> indices, UrlFetchOptions fetch_options,
-                       int faiss_threads)
+                       std::vector<SearchIndex> indices, UrlFetchOptions fetch_options)
     : embedders_(std::move(embedders)),
       indices_(std::move(indices)),
-      fetch_options_(fetch_options),
-      faiss_threads_(faiss_threads) {
+      fetch_options_(fetch_options) {
   CLIPRET_CHECK(!indices_.empty(), InvalidInput, "no index to serve (indices_paths is empty)");
 }
 
@@ -132,26 +139,21 @@ std::vector<float> KnnService::query_vector(const KnnQuery& query, const SearchI
                   vector.size());
     const auto weight = static_cast<float>(*query.aesthetic_weight);
     for (size_t j = 0; j < vector.size(); ++j) vector[j] += direction[j] * weight;
-    normalize_rows(vector.data(), 1, vector.size());
+    core::l2_normalize_rows(vector.data(), 1, vector.size());
   }
   return vector;
 }
 
 std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* timings) const {
-  if (faiss_threads_ > 0) {
-    thread_local int applied = 0;
-    if (applied != faiss_threads_) {
-      omp_set_num_threads(faiss_threads_);
-      applied = faiss_threads_;
-    }
-  }
+  // OpenMP's count is per thread: a request thread applies the command's on its first query.
+  core::use_configured_openmp_threads();
   const SearchIndex& index = this->index(query.indice_name);
-  const bool image_modality = query.modality == "image";
+  const bool image_modality = query.modality == Modality::kImage;
   const faiss::Index* faiss_index =
       image_modality ? index.image_index.get() : index.text_index.get();
   CLIPRET_CHECK(faiss_index != nullptr, InvalidInput,
                 "index '%s' has no %s (modality '%s' is not available)", index.name.c_str(),
-                image_modality ? "image.index" : "text.index", query.modality.c_str());
+                image_modality ? "image.index" : "text.index", image_modality ? "image" : "text");
   CLIPRET_CHECK(query.num_images >= 0, InvalidInput, "num_images must be >= 0, got %lld",
                 static_cast<long long>(query.num_images));
   CLIPRET_CHECK(query.num_result_ids >= 0 && query.num_result_ids <= kMaxResultIds, InvalidInput,
@@ -193,7 +195,7 @@ std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* ti
   if (found == 0) return {};
 
   // Step 4: post-filters on the normalised result vectors.
-  normalize_rows(vectors.data(), found, dim);
+  core::l2_normalize_rows(vectors.data(), found, dim);
   std::vector<char> dropped(found, 0);
   if (query.deduplicate) {
     const auto dedup_start = Clock::now();
@@ -242,19 +244,6 @@ std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* ti
     if (timings != nullptr) timings->metadata = core::seconds_since(metadata_start);
   }
   return results;
-}
-
-std::vector<std::optional<metadata::MetadataRow>> KnnService::metadata(
-    std::span<const int64_t> ids, const std::optional<std::string>& indice_name) const {
-  const SearchIndex& index = this->index(indice_name);
-  if (ids.empty() || !index.metadata) {
-    return std::vector<std::optional<metadata::MetadataRow>>(ids.size());
-  }
-  std::vector<std::optional<metadata::MetadataRow>> rows = index.metadata->get(ids);
-  for (auto& row : rows) {
-    if (row) attach_local_image(*row);
-  }
-  return rows;
 }
 
 }  // namespace clipret::search

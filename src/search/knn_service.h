@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "search/knn_query.h"
@@ -25,14 +26,10 @@ struct SearchIndex;
 class KnnService {
  public:
   // `indices` in the order of indices_paths.json (the first is the default); their `embedder`
-  // pointers point into `embedders`.
-  // `faiss_threads` > 0: the OpenMP team size of faiss calls made by request threads. OpenMP's
-  // setting is per calling thread, so it is applied on each request thread (once) rather than
-  // once in main(); 1 keeps single-query searches from spinning up a team that competes with
-  // OpenBLAS for the cores.
+  // pointers point into `embedders`. faiss calls run with the OpenMP count the command
+  // configured (core/compute_threads.h), applied on each calling thread.
   KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
-             std::vector<SearchIndex> indices, UrlFetchOptions fetch_options,
-             int faiss_threads = 0);
+             std::vector<SearchIndex> indices, UrlFetchOptions fetch_options);
   ~KnnService();
   KnnService(const KnnService&) = delete;
   KnnService& operator=(const KnnService&) = delete;
@@ -48,20 +45,18 @@ class KnnService {
   std::vector<float> query_vector(const KnnQuery& query, const SearchIndex& index,
                                   QueryTimings* timings) const;
 
-  // /metadata: one row per id in request order (std::nullopt outside the table), each with its
-  // `image` attached as in query().
-  std::vector<std::optional<metadata::MetadataRow>> metadata(
-      std::span<const int64_t> ids, const std::optional<std::string>& indice_name) const;
-
  private:
   std::vector<std::unique_ptr<QueryEmbedder>> embedders_;
   std::vector<SearchIndex> indices_;
   UrlFetchOptions fetch_options_;
-  int faiss_threads_ = 0;
 };
 
-// Adds "image" (base64 of the file's bytes) after the row's fields when the row has a string
-// `image_path` naming a readable local file (spec §3.6 step 6).
+// The `image` of a result (spec §3.6 step 6): base64 of the file's bytes when `image_path` names
+// a readable local file (of at most 32 MiB), else std::nullopt.
+std::optional<std::string> local_image_base64(std::string_view image_path);
+
+// Adds "image" (local_image_base64) after the row's fields when the row has a string
+// `image_path`.
 void attach_local_image(metadata::MetadataRow& row);
 
 }  // namespace clipret::search

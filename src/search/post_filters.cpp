@@ -83,15 +83,4 @@ std::vector<size_t> violent_positions(const float* vectors, size_t n, size_t dim
   return dropped;
 }
 
-void normalize_rows(float* vectors, size_t n, size_t dim) {
-  for (size_t r = 0; r < n; ++r) {
-    float* row = vectors + r * dim;
-    double sum = 0;
-    for (size_t j = 0; j < dim; ++j) sum += static_cast<double>(row[j]) * row[j];
-    if (sum <= 0) continue;
-    const float scale = static_cast<float>(1.0 / std::sqrt(sum));
-    for (size_t j = 0; j < dim; ++j) row[j] *= scale;
-  }
-}
-
 }  // namespace clipret::search

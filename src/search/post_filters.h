@@ -30,7 +30,4 @@ ViolencePrompts load_violence_prompts(const std::string& path);
 std::vector<size_t> violent_positions(const float* vectors, size_t n, size_t dim,
                                       const ViolencePrompts& prompts);
 
-// L2-normalises each of the n rows of `vectors` (n x dim) in place; zero rows stay zero.
-void normalize_rows(float* vectors, size_t n, size_t dim);
-
 }  // namespace clipret::search

@@ -4,21 +4,13 @@
 #include <chrono>
 #include <exception>
 
+#include "core/l2_normalize.h"
 #include "core/log.h"
 #include "core/stopwatch.h"
 #include "hub/clip_loader.h"
 #include "image/clip_preprocess.h"
-#include "model/cpu/cpu_backend.h"
-#include "search/post_filters.h"
 
 namespace clipret::search {
-
-void QueryEmbedder::use_blas_threads(int threads) {
-  if (threads > 0 && threads != current_blas_threads_) {
-    model::set_blas_threads(threads);
-    current_blas_threads_ = threads;
-  }
-}
 
 struct QueryEmbedder::PendingText {
   const std::string* text = nullptr;
@@ -98,12 +90,9 @@ void QueryEmbedder::run_text_batch(std::vector<PendingText*>& batch) {
     std::vector<float> out(batch.size() * d);
     {
       std::lock_guard<std::mutex> model_lock(model_mutex_);
-      use_blas_threads(batch.size() <= options_.small_text_batch
-                           ? options_.small_batch_blas_threads
-                           : options_.large_batch_blas_threads);
       clip_->model.encode_text(tokens.ids.data(), batch.size(), out.data());
     }
-    normalize_rows(out.data(), batch.size(), d);
+    core::l2_normalize_rows(out.data(), batch.size(), d);
     const double inference = core::seconds_since(model_start);
     CLIPRET_LOG_DEBUG("text batch of %zu: tokenize %.2f ms, model %.2f ms", batch.size(),
                       prepro * 1e3, inference * 1e3);
@@ -136,10 +125,9 @@ std::optional<std::vector<float>> QueryEmbedder::embed_image(const std::string& 
   std::vector<float> embedding(static_cast<size_t>(dim()));
   {
     std::lock_guard<std::mutex> model_lock(model_mutex_);
-    use_blas_threads(options_.large_batch_blas_threads);
     clip_->model.encode_image(pixels.data(), 1, embedding.data());
   }
-  normalize_rows(embedding.data(), 1, embedding.size());
+  core::l2_normalize_rows(embedding.data(), 1, embedding.size());
   if (timings != nullptr) {
     timings->prepro = prepro;
     timings->inference = core::seconds_since(model_start);

@@ -32,14 +32,6 @@ struct EmbedTimings {
 struct QueryEmbedderOptions {
   // Most texts embedded in one model call.
   size_t max_text_batch = 32;
-  // OpenBLAS threads for a text batch of at most small_text_batch texts, and for larger ones
-  // (0: leave the setting alone). A lone 12-token query is faster on 1 thread than on 2 (its
-  // gemms are too small to split: bench/RESULTS.md, "text query"), a batch of 8 is not.
-  // OpenBLAS's count is process-wide; it is switched under the model lock, where the model is
-  // its only user in `back`.
-  int small_batch_blas_threads = 0;
-  int large_batch_blas_threads = 0;
-  size_t small_text_batch = 2;
   // When the last batch held several texts, its clients are likely to send their next query
   // within moments of their answers; the next leader waits up to this long (or until as many
   // texts as last time are pending) so they share one model call instead of the first running
@@ -71,13 +63,10 @@ class QueryEmbedder {
  private:
   struct PendingText;
   void run_text_batch(std::vector<PendingText*>& batch);
-  // Under model_mutex_.
-  void use_blas_threads(int threads);
 
   std::unique_ptr<hub::LoadedClip> clip_;
   QueryEmbedderOptions options_;
-  std::mutex model_mutex_;        // one model call at a time
-  int current_blas_threads_ = 0;  // last count set by use_blas_threads (guarded by model_mutex_)
+  std::mutex model_mutex_;  // one model call at a time
 
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_cv_;

@@ -7,13 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "index/faiss_index.h"
 #include "metadata/metadata_store.h"
 #include "search/post_filters.h"
 #include "search/safety_head.h"
-
-namespace faiss {
-struct Index;
-}
 
 namespace clipret::search {
 
@@ -35,8 +32,8 @@ struct SearchIndex {
   SearchIndex& operator=(SearchIndex&&) noexcept;
 
   std::string name;
-  std::unique_ptr<faiss::Index> image_index;  // null: no image.index
-  std::unique_ptr<faiss::Index> text_index;   // null: no text.index
+  index::IndexPtr image_index;  // null: no image.index
+  index::IndexPtr text_index;   // null: no text.index
   std::unique_ptr<metadata::MetadataStore> metadata;
   std::unique_ptr<metadata::IdMapping> mapping;  // set when reordered by IVF lists
   QueryEmbedder* embedder = nullptr;             // not owned; shared by indices of one model

@@ -42,6 +42,7 @@ void load_optional_resources(const IndexOptions& options, const std::string& cac
                                  : options.violence_detector_path;
     if (std::filesystem::is_regular_file(path, ec)) {
       index.violence = load_violence_prompts(path);
+      CLIPRET_LOG_INFO("%s: violence prompts from %s", options.name.c_str(), path.c_str());
     } else {
       CLIPRET_LOG_WARN("%s: no violence prompts at %s: use_violence_detector is ignored",
                        options.name.c_str(), path.c_str());
@@ -53,6 +54,7 @@ void load_optional_resources(const IndexOptions& options, const std::string& cac
                                  : options.safety_model_path;
     if (std::filesystem::is_regular_file(path, ec)) {
       index.safety = SafetyHead::load(path);
+      CLIPRET_LOG_INFO("%s: safety model from %s", options.name.c_str(), path.c_str());
     } else {
       CLIPRET_LOG_WARN("%s: no safety model at %s: use_safety_model is ignored",
                        options.name.c_str(), path.c_str());
@@ -146,8 +148,7 @@ std::unique_ptr<KnnService> load_knn_service(const std::vector<IndexOptions>& in
     load_optional_resources(options, environment.hub.cache_dir, index);
     loaded.push_back(std::move(index));
   }
-  return std::make_unique<KnnService>(std::move(embedders), std::move(loaded), environment.fetch,
-                                      environment.faiss_threads);
+  return std::make_unique<KnnService>(std::move(embedders), std::move(loaded), environment.fetch);
 }
 
 }  // namespace clipret::search

@@ -43,7 +43,6 @@ struct ServiceEnvironment {
   model::ClipModelOptions model;
   QueryEmbedderOptions embedder;
   UrlFetchOptions fetch;
-  int faiss_threads = 0;  // OpenMP threads per faiss call on request threads (0: leave)
 };
 
 // "vit_b_32" for ViT-B/32, "vit_l_14" for ViT-L/14, else the name lower-cased with every

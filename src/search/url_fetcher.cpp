@@ -130,7 +130,9 @@ UrlFetchResult fetch_url(const std::string& url, const UrlFetchOptions& options)
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &state);
   const CURLcode code = curl_easy_perform(h);
   if (state.refused_address) {
-    result.error = "image_url resolves to a loopback, private or link-local address (refused)";
+    result.error =
+        "image_url resolves to a loopback, private or link-local address: refused (start back "
+        "with --allow_private_urls True to allow such addresses)";
     return result;
   }
   if (state.too_large || code == CURLE_FILESIZE_EXCEEDED) {

@@ -185,6 +185,7 @@ TEST_F(BackServerTest, IndicesListHealthAndConfig) {
   auto r = c.Get("/indices-list");
   ASSERT_TRUE(r);
   EXPECT_EQ(json::parse(r->body), json({"flat", "ivf", "flat_on_disk", "reordered", "ondisk"}));
+  EXPECT_EQ(r->get_header_value_count("Access-Control-Allow-Origin"), 1u);
   EXPECT_EQ(r->get_header_value("Access-Control-Allow-Origin"), "*");
   r = c.Get("/health");
   ASSERT_TRUE(r);
@@ -506,15 +507,11 @@ TEST_F(BackServerTest, MetadataEndpoint) {
   EXPECT_EQ(search::base64_decode(answer[2]["metadata"]["image"].get<std::string>()),
             testing::read_file(flat_->images[3]));
   EXPECT_EQ(answer[3]["metadata"], json::object());
-  // The same rows as the query path's get() (another code path).
-  const auto rows = service_->metadata(std::vector<int64_t>{200, 99999, 3, -1}, "flat");
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (!rows[i]) continue;
-    for (const auto& [name, value] : rows[i]->fields) {
-      if (const auto* s = std::get_if<std::string>(&value)) {
-        EXPECT_EQ(answer[i]["metadata"][name], *s);
-      }
-    }
+  // Every returned column as the fixture wrote it, in the file's order.
+  for (const size_t i : {0, 2}) {
+    const auto row = static_cast<size_t>(answer[i]["id"].get<int64_t>());
+    EXPECT_EQ(answer[i]["metadata"]["image_path"], flat_->image_paths[row]);
+    EXPECT_EQ(answer[i]["metadata"]["NSFW"], "UNLIKELY");
   }
   // Over 4096 ids the answer is streamed (chunked): same rows.
   std::vector<int64_t> many;
@@ -540,6 +537,8 @@ TEST_F(BackServerTest, ClientMistakesAre4xxWithAnError) {
     const json body = json::parse(r->body, nullptr, false);
     ASSERT_TRUE(body.is_object()) << r->body;
     EXPECT_NE(body["error"].get<std::string>().find(fragment), std::string::npos) << r->body;
+    // Exactly one CORS header: "*, *" makes browsers reject the answer, error body and all.
+    EXPECT_EQ(r->get_header_value_count("Access-Control-Allow-Origin"), 1u);
     EXPECT_EQ(r->get_header_value("Access-Control-Allow-Origin"), "*");
   };
   httplib::Client c = server_->client();
@@ -634,7 +633,8 @@ TEST_F(BackServerTest, FrontFolderOrAClearPage) {
   auto r = c.Get("/");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find("front is not built"), std::string::npos);
+  EXPECT_NE(r->body.find("No web front was found"), std::string::npos);
+  EXPECT_NE(r->body.find("--front_folder"), std::string::npos);
   const std::string front = dir_->file("front");
   testing::write_file(front + "/index.html", "<html>the front</html>");
   testing::write_file(front + "/assets/app.js", "console.log(1)");
@@ -647,6 +647,106 @@ TEST_F(BackServerTest, FrontFolderOrAClearPage) {
   EXPECT_EQ(fc.Get("/assets/missing.js")->status, 404);
   EXPECT_EQ(fc.Get("/../../etc/passwd")->status, 404);
   EXPECT_EQ(fc.Get("/indices-list")->status, 200);
+}
+
+// A built front may ship its own config.json (the original's points at knn.laion.ai): the back's
+// generated one wins, as in the original, where /config.json is registered before the files.
+TEST_F(BackServerTest, GeneratedConfigWinsOverTheFrontsOwn) {
+  const std::string front = dir_->file("front_with_config");
+  testing::write_file(front + "/index.html", "<html>front</html>");
+  testing::write_file(front + "/config.json",
+                      R"({"defaultBackend": "https://knn.laion.ai/", "defaultIndex": "laion5B"})");
+  ServerOptions options;
+  options.front_folder = front;
+  options.url_column = "URL";
+  RunningServer with_front(*service_, options);
+  httplib::Client c = with_front.client();
+  for (const char* path : {"/config.json", "//config.json"}) {
+    auto r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    const json config = json::parse(r->body);
+    EXPECT_EQ(config["defaultBackend"],
+              "http://127.0.0.1:" + std::to_string(with_front.port()) + "/")
+        << path;
+    EXPECT_EQ(config["urlColumn"], "URL") << path;
+    EXPECT_EQ(r->get_header_value_count("Access-Control-Allow-Origin"), 1u);
+  }
+  EXPECT_EQ(c.Get("/index.html")->body, "<html>front</html>");
+}
+
+// The original front joins `backend + '/indices-list'` with a defaultBackend ending in '/'.
+TEST_F(BackServerTest, RepeatedSlashesReachTheSameEndpoints) {
+  httplib::Client c = server_->client();
+  auto r = c.Get("//indices-list");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json::parse(r->body), json::parse(c.Get("/indices-list")->body));
+  const json query = {
+      {"text", "a cat"}, {"modality", "image"}, {"num_images", 3}, {"indice_name", "flat"}};
+  r = c.Post("//knn-service", query.dump(), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body), post_ok("/knn-service", query));
+  r = c.Post("///metadata", json({{"ids", {1, 2}}, {"indice_name", "flat"}}).dump(),
+             "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body).size(), 2u);
+  EXPECT_EQ(c.Get("//health")->body, "ok");
+  EXPECT_EQ(c.Get("//metrics")->status, 200);
+  EXPECT_EQ(c.Get("//metrics-summary")->status, 200);
+}
+
+// The request of the original's tests/test_back.sh and test_end2end.py, as curl sends it.
+TEST_F(BackServerTest, OriginalTestBackRequest) {
+  httplib::Client c = server_->client();
+  auto r = c.Post("/knn-service",
+                  R"({"text": "cat", "modality": "image", "num_images": 10, )"
+                  R"("indice_name": "flat"})",
+                  "application/x-www-form-urlencoded");  // curl -d's default content type
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json results = json::parse(r->body);
+  const auto truth =
+      IndexFixture::exact_top_k(flat_->image_vectors, flat_->rows, flat_->dim, text_vector("cat"),
+                                10);  // num_result_ids defaults to num_images
+  ASSERT_EQ(results.size(), 10u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i]["id"], truth[i].first) << i;
+    EXPECT_TRUE(results[i].contains("url")) << i;
+  }
+}
+
+// ClipClient.query(text=...) sends every field, absent inputs as null and the aesthetic values as
+// the front does (strings); num_result_ids = num_images.
+TEST_F(BackServerTest, ClipClientShapedRequest) {
+  const json body = {{"text", "a picture of a cat"},
+                     {"image", nullptr},
+                     {"image_url", nullptr},
+                     {"embedding_input", nullptr},
+                     {"deduplicate", true},
+                     {"use_safety_model", true},
+                     {"use_violence_detector", true},
+                     {"indice_name", "flat"},
+                     {"use_mclip", false},
+                     {"aesthetic_score", "9"},
+                     {"aesthetic_weight", "0.5"},
+                     {"modality", "image"},
+                     {"num_images", 5},
+                     {"num_result_ids", 5}};
+  const json results = post_ok("/knn-service", body);
+  ASSERT_FALSE(results.empty());
+  // Same as the numeric form of the aesthetic values.
+  json numeric = body;
+  numeric["aesthetic_score"] = 9;
+  numeric["aesthetic_weight"] = 0.5;
+  EXPECT_EQ(results, post_ok("/knn-service", numeric));
+  for (const json& r : results) {
+    for (const char* field : {"url", "caption", "id", "similarity"}) {
+      EXPECT_TRUE(r.contains(field)) << field << " in " << r.dump().substr(0, 200);
+    }
+  }
 }
 
 TEST_F(BackServerTest, ConcurrentTextQueriesAllAnswerCorrectly) {

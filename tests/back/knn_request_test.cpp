@@ -23,7 +23,7 @@ TEST(ParseKnnRequest, DefaultsAsTheOriginal) {
   const search::KnnQuery q =
       parse_knn_request(R"({"text":"cat","modality":"image","num_images":10,"indice_name":"x"})");
   EXPECT_EQ(q.text, "cat");
-  EXPECT_EQ(q.modality, "image");
+  EXPECT_EQ(q.modality, search::Modality::kImage);
   EXPECT_EQ(q.num_images, 10);
   EXPECT_EQ(q.num_result_ids, 10);  // defaults to num_images
   EXPECT_EQ(q.indice_name, "x");
@@ -115,9 +115,6 @@ TEST(ResultsJson, FieldOrderAndShapes) {
             R"("score":2.5,"id":14,"similarity":0.25},{"id":3,"similarity":0.125,)"
             R"("embedding":[0.5,-0.5]}])");
   EXPECT_EQ(knn_results_json({}), "[]");
-  EXPECT_EQ(metadata_json({7, 99},
-                          {metadata::MetadataRow{{{"caption", std::string("c")}}}, std::nullopt}),
-            R"([{"id":7,"metadata":{"caption":"c"}},{"id":99,"metadata":{}}])");
   EXPECT_EQ(error_json("bad \"x\""), R"({"error":"bad \"x\""})");
 }
 

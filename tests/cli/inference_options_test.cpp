@@ -115,6 +115,12 @@ TEST(InferenceOptionsTest, ValidationNamesTheOption) {
             std::string::npos);
   EXPECT_NE(validation_error({"[\"a\",\"b\"]", "out"}).find("takes one folder"), std::string::npos);
   EXPECT_EQ(validation_error({"[\"a.tar\",\"b.tar\"]", "out", "webdataset"}), "<valid>");
+  EXPECT_EQ(validation_error({"in", "out", "--wds_image_key", "jpg;png;webp"}), "<valid>");
+  for (const char* bad : {"", "jpg;;png", ";jpg", "png;"}) {
+    EXPECT_NE(validation_error({"in", "out", "--wds_image_key", bad}).find("--wds_image_key"),
+              std::string::npos)
+        << bad;
+  }
 }
 
 }  // namespace

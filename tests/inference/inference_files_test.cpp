@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/l2_normalize.h"
 #include "core/npy_reader.h"
 #include "hub/clip_loader.h"
 #include "inference/batch_embedder.h"
@@ -116,7 +117,7 @@ TEST_F(InferenceFilesTest, EmbeddingsEqualADirectModelCallAndHaveUnitNorm) {
     ASSERT_FALSE(image::preprocess_clip(reinterpret_cast<const uint8_t*>(bytes.data()),
                                         bytes.size(), clip.preprocess, pixels.data()));
     clip.model.encode_image(pixels.data(), 1, expected.data());
-    l2_normalize_rows(expected.data(), 1, 16);
+    core::l2_normalize_rows(expected.data(), 1, 16);
     img.read_rows_f32(r, r + 1, got.data());
     double norm = 0;
     for (size_t i = 0; i < 16; ++i) {
@@ -127,7 +128,7 @@ TEST_F(InferenceFilesTest, EmbeddingsEqualADirectModelCallAndHaveUnitNorm) {
 
     const auto ids = clip.tokenizer.tokenize(std::string(table.column(1).bytes_at(r)));
     clip.model.encode_text(ids.data(), 1, expected.data());
-    l2_normalize_rows(expected.data(), 1, 16);
+    core::l2_normalize_rows(expected.data(), 1, 16);
     txt.read_rows_f32(r, r + 1, got.data());
     for (size_t i = 0; i < 16; ++i) EXPECT_NEAR(got[i], expected[i], 1e-3) << "text row " << r;
   }

@@ -2,6 +2,7 @@
 // shard, `pipe:` shards, brace patterns; and a two-rank run equal to a single process.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "core/npy_reader.h"
@@ -137,6 +138,52 @@ TEST_F(InferenceWebdatasetTest, MissingShardIsABrokenShardNotTheEnd) {
   const InferenceSummary summary = run_inference(o, environment_);
   EXPECT_EQ(summary.totals.samples, 3u);
   EXPECT_EQ(summary.totals.broken_shards, 1u);
+}
+
+// Mixed shards: a .jpg, a .png and a .webp sample. The default key takes the .jpg alone (as the
+// original); webdataset's `jpg;png;webp` takes the first member present in each sample.
+TEST_F(InferenceWebdatasetTest, ImageKeyAlternativesCoverMixedShards) {
+  const std::string folder = dir_.file("mixed");
+  fs::create_directories(folder);
+  std::vector<TarMember> members;
+  for (const auto& [key, file] : {std::pair{"m0", "rgb_640x480.jpg"},
+                                  {"m1", "rgb_224x224.png"},
+                                  {"m2", "rgb_257x333_odd.webp"}}) {
+    const std::string path = testing::fixture_path(std::string("preprocess/") + file);
+    const std::string ext = fs::path(file).extension().string();
+    members.push_back({std::string(key) + ext, testing::read_file(path)});
+    members.push_back({std::string(key) + ".txt", std::string("caption of ") + key});
+  }
+  testing::write_file(folder + "/mixed.tar", testing::make_tar(members));
+  const auto embed = [&](const std::string& image_key, const std::string& out) {
+    InferenceOptions o = options({folder + "/mixed.tar"});
+    o.output_folder = dir_.file(out);
+    o.output_partition_count = 1;
+    o.enable_metadata = false;
+    o.wds_image_key = image_key;
+    return run_inference(o, environment_);
+  };
+
+  InferenceSummary summary = embed("jpg", "jpg_only");
+  EXPECT_EQ(summary.totals.samples, 1u);
+  EXPECT_EQ(summary.totals.skipped.at("no image member"), 2u);
+
+  summary = embed("jpg;png;webp", "mixed_out");
+  EXPECT_EQ(summary.totals.samples, 3u);
+  EXPECT_EQ(summary.totals.skipped.count("no image member"), 0u);
+  const auto mixed = core::NpyReader::open(dir_.file("mixed_out/img_emb/img_emb_0.npy"));
+  ASSERT_EQ(mixed.rows(), 3u);
+
+  // Each row is the embedding that the single-extension key gives for that sample.
+  for (const auto& [row, key] : {std::pair{0, "jpg"}, {1, "png"}, {2, "webp"}}) {
+    embed(key, std::string("only_") + key);
+    const auto alone =
+        core::NpyReader::open(dir_.file(std::string("only_") + key + "/img_emb/img_emb_0.npy"));
+    ASSERT_EQ(alone.rows(), 1u) << key;
+    EXPECT_EQ(std::memcmp(alone.row(0), mixed.row(static_cast<uint64_t>(row)), mixed.row_bytes()),
+              0)
+        << key;
+  }
 }
 
 TEST_F(InferenceWebdatasetTest, TwoRanksEqualOneProcess) {

@@ -8,7 +8,6 @@
 #include <faiss/IndexPreTransform.h>
 #include <faiss/VectorTransform.h>
 #include <faiss/index_factory.h>
-#include <omp.h>
 
 #include <cstring>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/compute_threads.h"
 #include "core/error.h"
 #include "metadata/ivf_id_mapping.h"
 #include "metadata/metadata_store.h"
@@ -34,7 +34,7 @@ constexpr int64_t kRows = 500;
 
 std::unique_ptr<faiss::Index> make_index(const char* key, int64_t n, uint64_t seed) {
   // Tiny problems: OpenMP threads only contend with OpenBLAS's on a shared machine.
-  omp_set_num_threads(1);
+  core::configure_compute_threads({.openmp = 1});
   std::unique_ptr<faiss::Index> index(faiss::index_factory(kDim, key));
   if (auto* pre = dynamic_cast<faiss::IndexPreTransform*>(index.get())) {
     // OPQ's default 50 iterations take ~25 s under ASan; a few give the same kind of index.

@@ -105,10 +105,8 @@ TEST(SmallGemmTest, KZeroScalesC) {
 // columns on 2 threads when W is large enough; other shapes to OpenBLAS. All must agree with
 // the reference, with and without the kernel.
 TEST(SmallGemmTest, CpuBackendRoutesSmallProducts) {
-  const int saved_threads = blas_threads();
-  set_blas_threads(2);
-  CpuBackend with_kernel;
-  CpuBackend openblas_only({.small_gemm = false});
+  CpuBackend with_kernel({.threads = 2});
+  CpuBackend openblas_only({.small_gemm = false, .threads = 2});
   for (CpuBackend* backend : {&with_kernel, &openblas_only}) {
     for (const size_t m : {1, 5, 12, 16, 17, 24, 64, 65}) {
       // (n, k): OpenBLAS (k below the kernel's minimum), the kernel on one thread, the kernel
@@ -125,7 +123,6 @@ TEST(SmallGemmTest, CpuBackendRoutesSmallProducts) {
       }
     }
   }
-  set_blas_threads(saved_threads);
 }
 
 }  // namespace

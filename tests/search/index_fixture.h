@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "hub/clip_loader.h"
+#include "model/safetensors_file.h"
+#include "model/safetensors_writer.h"
 #include "parquet/parquet_writer.h"
 #include "test_util.h"
 #include "tiny_model.h"
@@ -35,6 +37,30 @@ inline void normalize(float* v, size_t dim) {
   for (size_t j = 0; j < dim; ++j) sum += double(v[j]) * v[j];
   const float scale = static_cast<float>(1.0 / std::sqrt(sum));
   for (size_t j = 0; j < dim; ++j) v[j] *= scale;
+}
+
+// A second model of the fixture's shape: every weight of clip_tiny_hf scaled by its own factor
+// in [0.7, 1.3], so its embeddings differ from the fixture's. Written as <dir>/<name>.
+inline std::string make_perturbed_tiny_model_folder(const TempDir& dir, const std::string& name) {
+  namespace fs = std::filesystem;
+  const fs::path folder = dir.path() / name;
+  fs::create_directories(folder);
+  const model::SafetensorsFile file =
+      model::SafetensorsFile::open(fixture_path("clip_tiny_hf/model.safetensors"));
+  std::vector<model::SafetensorsTensorData> tensors;
+  for (const model::SafetensorsTensorInfo& info : file.tensors()) {
+    std::vector<float> values = file.read_f32(info.name);
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i] *= 1.0f + 0.3f * std::sin(0.37f * static_cast<float>(i));
+    }
+    tensors.push_back({info.name, info.shape, std::move(values)});
+  }
+  model::write_safetensors((folder / "model.safetensors").string(), tensors);
+  fs::copy_file(fixture_path("clip_tiny_hf/config.json"), folder / "config.json");
+  for (const char* file_name : {"vocab.json", "merges.txt"}) {
+    fs::create_symlink(fixture_path(std::string("tokenizer/") + file_name), folder / file_name);
+  }
+  return folder.string();
 }
 
 inline hub::LoadedClip load_tiny_clip(const std::string& model_folder) {
@@ -82,12 +108,12 @@ struct IndexFixture {
   std::vector<std::string> image_paths;
 
   // Builds the folder `<dir>/<name>` with `image_key` for image.index and, unless empty,
-  // `text_key` for text.index.
+  // `text_key` for text.index, embedding with the model in `model` (default: the tiny fixture).
   static IndexFixture build(const TempDir& dir, const std::string& name,
                             const std::string& image_key = "Flat",
-                            const std::string& text_key = "Flat") {
+                            const std::string& text_key = "Flat", const std::string& model = "") {
     IndexFixture f;
-    f.model_folder = (dir.path() / "tiny_clip").string();
+    f.model_folder = model.empty() ? (dir.path() / "tiny_clip").string() : model;
     if (!std::filesystem::exists(f.model_folder)) f.model_folder = make_tiny_model_folder(dir);
     hub::LoadedClip clip = load_tiny_clip(f.model_folder);
     f.dim = static_cast<size_t>(clip.model.embed_dim());

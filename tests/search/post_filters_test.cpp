@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/l2_normalize.h"
 #include "core/npy_writer.h"
 #include "test_util.h"
 
@@ -18,7 +19,7 @@ std::vector<float> random_unit_rows(size_t n, size_t dim, uint32_t seed) {
   std::normal_distribution<float> gauss;
   std::vector<float> v(n * dim);
   for (float& x : v) x = gauss(rng);
-  normalize_rows(v.data(), n, dim);
+  core::l2_normalize_rows(v.data(), n, dim);
   return v;
 }
 
@@ -34,7 +35,7 @@ TEST(DuplicatePositions, KeepsTheBestRankedOfEachComponent) {
   // 3 ≈ 0, 5 ≈ 3 (a chain 0-3-5 even if 0 and 5 are further apart), 4 ≈ 1.
   auto copy_near = [&](size_t to, size_t from, float noise) {
     for (size_t j = 0; j < dim; ++j) v[to * dim + j] = v[from * dim + j] + (j == 0 ? noise : 0);
-    normalize_rows(v.data() + to * dim, 1, dim);
+    core::l2_normalize_rows(v.data() + to * dim, 1, dim);
   };
   copy_near(3, 0, 0.2f);
   copy_near(5, 3, 0.2f);

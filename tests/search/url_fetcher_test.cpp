@@ -76,6 +76,8 @@ TEST(FetchUrl, RefusesLoopbackUnlessAllowed) {
   UrlFetchResult refused = fetch_url(server.url("/ok"), options);
   EXPECT_FALSE(refused.ok());
   EXPECT_NE(refused.error.find("private"), std::string::npos) << refused.error;
+  // The refusal names the option that lifts it.
+  EXPECT_NE(refused.error.find("--allow_private_urls"), std::string::npos) << refused.error;
   // A name resolving to loopback is refused too: the check is on the connected address.
   refused = fetch_url("http://localhost:1/ok", options);
   EXPECT_FALSE(refused.ok());

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <cstring>
 #include <new>
-#include <thread>
 #include <vector>
 
+#include "core/compute_threads.h"
 #include "core/error.h"
 #include "model/cpu/activations.h"
 #include "model/cpu/small_gemm.h"
@@ -47,21 +47,23 @@ blasint to_blasint(size_t value) {
 
 }  // namespace
 
-void set_blas_threads(int threads) {
-  if (threads > 0) openblas_set_num_threads(threads);
-}
-
-int blas_threads() {
-  return openblas_get_num_threads();
-}
-
 CpuBackend::CpuBackend(CpuBackendOptions options) : name_("cpu (OpenBLAS)") {
+  set_threads(options.threads);
   if (options.small_gemm) small_gemm_ = cpu::best_small_gemm_kernel();
   if (small_gemm_ != nullptr)
     name_ = std::string("cpu (OpenBLAS, ") + small_gemm_->name + " small-batch kernel)";
 }
 
 CpuBackend::~CpuBackend() = default;
+
+void CpuBackend::set_threads(int threads) {
+  // More threads than cores would only take turns spinning.
+  const int cores = core::available_cores();
+  const int wanted = threads > 0 ? std::min(threads, cores) : cores;
+  if (wanted == threads_) return;
+  threads_ = wanted;
+  workers_.reset();  // joins the old workers; the next parallel product starts new ones
+}
 
 Buffer CpuBackend::alloc(size_t size) {
   return Buffer(std::make_unique<HostStorage>(std::max<size_t>(size, 1)), size);
@@ -106,17 +108,11 @@ void CpuBackend::small_gemm(size_t m, size_t n, size_t k, float alpha, const flo
   constexpr size_t kColumnGranule = 16;
 
   const cpu::SmallGemmNtFn kernel = small_gemm_->gemm_nt;
-  // More threads than cores would only take turns spinning.
-  static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::min(blas_threads(), cores);
-  if (threads <= 1 || n * k < kMinParallelWeights) {
+  if (threads_ <= 1 || n * k < kMinParallelWeights) {
     kernel(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
-  if (!workers_ || workers_->workers() != threads - 1) {
-    workers_.reset();  // joins the old workers first
-    workers_ = std::make_unique<cpu::WorkerPool>(threads - 1);
-  }
+  if (!workers_) workers_ = std::make_unique<cpu::WorkerPool>(threads_ - 1);
   const size_t per_chunk = std::max(kColumnGranule, kChunkWeights / std::max<size_t>(k, 1)) /
                            kColumnGranule * kColumnGranule;
   const size_t chunks = (n + per_chunk - 1) / per_chunk;

@@ -3,9 +3,10 @@
 // kernels (model/cpu/small_gemm.h); plain loops for the rest.
 //
 // Non-gemm ops run on the calling thread: they are a few percent of the work, and a second
-// thread pool would fight OpenBLAS's for the cores. The small-row products use as many threads
-// as OpenBLAS is set to (a pool of their own, model/cpu/worker_pool.h, idle while OpenBLAS
-// works). OpenBLAS's thread count is process-wide and is changed only by set_blas_threads().
+// thread pool would fight OpenBLAS's for the cores. The small-row products run on the backend's
+// own threads (CpuBackendOptions::threads: a pool of their own, model/cpu/worker_pool.h, idle
+// while OpenBLAS works), so two backends in one process never change each other's setting.
+// OpenBLAS's count is process-wide: the command sets it (core/compute_threads.h).
 #pragma once
 
 #include <memory>
@@ -25,6 +26,10 @@ struct CpuBackendOptions {
   // small-row kernel when the CPU has AVX-512 or AVX2 (OpenBLAS 0.3.21 copies every weight into
   // panels it then uses for 12 rows only). false: every product goes to OpenBLAS (to compare).
   bool small_gemm = true;
+  // Threads of the products the backend runs itself (the small-row kernel), the caller's
+  // included; 0: every available core. A lone text query's products split well over 2 cores
+  // (8.2 ms vs 12.2 ms on one: bench/RESULTS.md).
+  int threads = 0;
 };
 
 class CpuBackend : public Backend {
@@ -33,6 +38,9 @@ class CpuBackend : public Backend {
   ~CpuBackend() override;
 
   const char* name() const override { return name_.c_str(); }
+  // Changes CpuBackendOptions::threads (benchmarks compare counts on one loaded model). Not
+  // during a call on this backend.
+  void set_threads(int threads);
   Buffer alloc(size_t size) override;
   void upload(const float* host, size_t count, Buffer& dst, size_t offset) override;
   void download(const Buffer& src, size_t offset, size_t count, float* host) override;
@@ -55,19 +63,14 @@ class CpuBackend : public Backend {
               float* out) override;
 
  private:
-  // The small-row product, split over the columns on blas_threads() threads.
+  // The small-row product, split over the columns on threads_ threads.
   void small_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                   const float* b, size_t ldb, float beta, float* c, size_t ldc);
 
   std::string name_;
+  int threads_ = 0;                                   // set by set_threads()
   const cpu::SmallGemmKernel* small_gemm_ = nullptr;  // null: OpenBLAS only
   std::unique_ptr<cpu::WorkerPool> workers_;          // started on first parallel use
 };
-
-// Sets OpenBLAS's (process-wide) thread count; threads <= 0 leaves it as it is. The only place
-// the library changes it.
-void set_blas_threads(int threads);
-// OpenBLAS's current thread count.
-int blas_threads();
 
 }  // namespace clipret::model

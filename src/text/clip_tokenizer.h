@@ -10,7 +10,8 @@
 //   - The literal strings "<|startoftext|>" / "<|endoftext|>" in a caption become ids 49406 /
 //     49407, as in the original; `end_positions` then points at the first 49407, which is where
 //     the original's argmax pooling reads.
-//   - Cleaning is text/text_cleaner.h; its one known gap is ftfy's mojibake repair.
+//   - Cleaning is text/text_cleaner.h; its one known gap is ftfy's mojibake repair for code
+//     pages other than Latin-1 and Windows-1252 (text/mojibake_repair.h).
 #pragma once
 
 #include <cstddef>

@@ -2,10 +2,11 @@
 
 #include <utf8proc.h>
 
-#include <array>
 #include <vector>
 
 #include "text/html_unescape.h"
+#include "text/mojibake_repair.h"
+#include "text/single_byte_codecs.h"
 #include "text/unicode_transforms.h"
 
 namespace clipret::text {
@@ -18,12 +19,6 @@ constexpr char32_t kEndWidthForm = 0xFFF0;
 // ftfy repeats its fixers until nothing changes; real text settles in two or three passes.
 // The bound only guards against a pathological cycle.
 constexpr int kMaxFixPasses = 16;
-
-// ftfy's "sloppy-windows-1252" decoding of U+0080..U+009F.
-constexpr std::array<char32_t, 32> kSloppyWindows1252 = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 // ftfy's chardata.LIGATURES.
 const char32_t* ligature(char32_t cp) {
@@ -140,6 +135,7 @@ void append_ligature_fixed(char32_t cp, std::u32string& out) {
 std::u32string fix_segment(std::u32string text, bool unescape_html) {
   for (int pass = 0; pass < kMaxFixPasses; ++pass) {
     std::u32string fixed = unescape_html ? ftfy_unescape_html(text) : text;
+    fixed = fix_encoding(fixed);
     fixed = ftfy_fix_characters(fixed);
     fixed = remove_terminal_escapes(fixed);
     fixed = remove_control_chars(fixed);
@@ -159,7 +155,8 @@ std::u32string ftfy_fix_characters(std::u32string_view text) {
     if (cp < 0x80) {
       out.push_back(cp);  // the common case: no fixer touches ASCII
     } else if (cp <= 0x9F) {
-      append_ligature_fixed(kSloppyWindows1252[cp - 0x80], out);  // fix_c1_controls
+      // fix_c1_controls
+      append_ligature_fixed(decode_sloppy_windows_1252(static_cast<uint8_t>(cp)), out);
     } else {
       append_ligature_fixed(cp, out);
     }

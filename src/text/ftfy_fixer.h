@@ -2,14 +2,14 @@
 // `basic_clean` depends on in practice.
 //
 // Implemented, in ftfy's order and repeated until the text stops changing (as ftfy does):
-//   unescape_html ("auto": skipped from the first line containing '<'), fix_c1_controls,
-//   fix_latin_ligatures, fix_character_width, uncurl_quotes, remove_terminal_escapes,
-//   remove_control_chars, NFC.
-// Left out (documented gap): fix_encoding, i.e. ftfy's heuristic mojibake repair
-// ("cafÃ©" -> "café") with restore_byte_a0, replace_lossy_sequences and decode_inconsistent_utf8.
-// Such text is tokenized as it is. fix_line_breaks and fix_surrogates are omitted because they
-// cannot change the tokens (line breaks are collapsed to one space; decoded UTF-8 holds no
-// surrogates).
+//   unescape_html ("auto": skipped from the first line containing '<'), fix_encoding (mojibake
+//   repair with restore_byte_a0, replace_lossy_sequences and decode_inconsistent_utf8,
+//   text/mojibake_repair.h), fix_c1_controls, fix_latin_ligatures, fix_character_width,
+//   uncurl_quotes, remove_terminal_escapes, remove_control_chars, NFC.
+// fix_encoding undoes UTF-8 read as Latin-1 or Windows-1252 only; ftfy also undoes it when read
+// as Windows-1250/1251/1253/1254, ISO-8859-2, MacRoman or CP437, and such text is tokenized as
+// it is. fix_line_breaks and fix_surrogates are omitted because they cannot change the tokens
+// (line breaks are collapsed to one space; decoded UTF-8 holds no surrogates).
 #pragma once
 
 #include <string>

@@ -151,6 +151,16 @@ TEST(ClipTokenizerTest, InvalidUtf8NeverThrows) {
             openai_tokenizer().tokenize("caf\uFFFD \uFFFD\uFFFD cr\uFFFDme \uFFFD\uFFFD\uFFFD"));
 }
 
+// ftfy repairs UTF-8 that was read as Latin-1 or Windows-1252 before tokenizing.
+TEST(ClipTokenizerTest, MojibakeGivesTheIdsOfTheRepairedText) {
+  EXPECT_EQ(openai_tokenizer().tokenize("sch\u00C3\u00B6n"),
+            openai_tokenizer().tokenize("sch\u00F6n"));
+  EXPECT_EQ(openai_tokenizer().tokenize("caf\u00C3\u0192\u00C2\u00A9 don\u00E2\u20AC\u2122t"),
+            openai_tokenizer().tokenize("caf\u00E9 don't"));
+  EXPECT_NE(openai_tokenizer().tokenize("sch\u00C3\u00B6n"),
+            openai_tokenizer().tokenize("sch\u00C3n"));
+}
+
 TEST(ClipTokenizerTest, ConcurrentEncodeGivesIdenticalResults) {
   // A fresh tokenizer, so the threads race on an empty cache.
   const ClipTokenizer tokenizer =

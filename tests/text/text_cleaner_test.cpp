@@ -81,12 +81,12 @@ TEST(TextCleanerTest, ReplacesInvalidUtf8) {
             U"a\uFFFDb\uFFFD");
 }
 
-TEST(FtfyFixerTest, FixesPerLineAndLeavesMojibake) {
+TEST(FtfyFixerTest, FixesPerLineAndRepairsMojibake) {
   // The first line has no '<', so its entity is decoded; the second line has one, which switches
   // unescaping off for the rest of the text.
   EXPECT_EQ(ftfy_fix_text(U"&eacute;\n<&eacute;\n&eacute;"), U"\u00E9\n<&eacute;\n&eacute;");
-  // Documented gap: ftfy would repair this mojibake to "café".
-  EXPECT_EQ(ftfy_fix_text(U"caf\u00C3\u00A9"), U"caf\u00C3\u00A9");
+  // fix_encoding (text/mojibake_repair.h) repairs mojibake, as ftfy does.
+  EXPECT_EQ(ftfy_fix_text(U"caf\u00C3\u00A9"), U"caf\u00E9");
 }
 
 }  // namespace

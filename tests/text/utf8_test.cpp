@@ -31,5 +31,17 @@ TEST(Utf8Test, EncodeRoundTrips) {
   EXPECT_EQ(encode_utf8(U"\u00E9"), "\xC3\xA9");
 }
 
+// ftfy's "utf-8-variants": strict UTF-8 plus CESU-8 pairs and Java's C0 80.
+TEST(Utf8Test, DecodesUtf8VariantsStrictly) {
+  EXPECT_EQ(decode_utf8_variants("a\xC3\xA9\xF0\x9F\x90\xB1"), U"a\u00E9\U0001F431");
+  EXPECT_EQ(decode_utf8_variants("\xED\xA0\xBD\xED\xB8\x80"), U"\U0001F600");  // CESU-8
+  EXPECT_EQ(decode_utf8_variants("a\xC0\x80z"), std::u32string(U"a\0z", 3));
+  EXPECT_EQ(decode_utf8_variants(""), U"");
+  EXPECT_FALSE(decode_utf8_variants("\xED\xA0\x80").has_value());  // lone surrogate
+  EXPECT_FALSE(decode_utf8_variants("caf\xE9").has_value());
+  EXPECT_FALSE(decode_utf8_variants("\xC3").has_value());
+  EXPECT_FALSE(decode_utf8_variants("\xC0\xAF").has_value());  // overlong
+}
+
 }  // namespace
 }  // namespace clipret::text

@@ -1,6 +1,5 @@
 #include "core/npy_writer.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,8 +7,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <random>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/float16.h"
 #include "core/log.h"
@@ -17,7 +16,6 @@
 namespace clipret::core {
 namespace {
 
-constexpr int kTempNameAttempts = 16;
 constexpr size_t kConvertChunkElements = size_t{1} << 16;  // float32 -> dtype staging buffer
 
 void write_all(int fd, const void* data, size_t n, const std::string& name) {
@@ -48,7 +46,7 @@ void pwrite_all(int fd, const std::string& bytes, const std::string& name) {
 
 struct NpyWriter::Impl {
   std::string path;       // final name
-  std::string temp_path;  // "<path>.tmp-<random>": never matches a *.npy glob
+  std::string temp_path;  // temporary_path_for(path): never matches a *.npy glob
   NpyDtype dtype = NpyDtype::kFloat32;
   std::vector<uint64_t> row_shape;
   bool scalar = false;  // a 0-d array (write_npy with an empty shape)
@@ -105,18 +103,7 @@ NpyWriter::NpyWriter(const std::string& path, NpyDtype dtype, std::vector<uint64
     w.row_elements *= dim;
   }
 
-  std::random_device random;
-  for (int attempt = 0; attempt < kTempNameAttempts && w.fd < 0; ++attempt) {
-    const std::string candidate = string_printf("%s.tmp-%08x", path.c_str(), random());
-    w.fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (w.fd >= 0) {
-      w.temp_path = candidate;
-    } else {
-      CLIPRET_CHECK(errno == EEXIST, Io, "%s: cannot create: %s", candidate.c_str(),
-                    std::strerror(errno));
-    }
-  }
-  CLIPRET_CHECK(w.fd >= 0, Io, "%s: cannot find a free temporary file name", path.c_str());
+  w.fd = create_temporary_file(path, &w.temp_path);
 
   // The header is rewritten by close(); its length does not depend on the row count.
   const std::string header = format_npy_header(dtype, w.shape());
@@ -198,9 +185,7 @@ void NpyWriter::close() {
   w.fd = -1;
   CLIPRET_CHECK(::close(fd) == 0, Io, "%s: close failed: %s", w.temp_path.c_str(),
                 std::strerror(errno));
-  CLIPRET_CHECK(::rename(w.temp_path.c_str(), w.path.c_str()) == 0, Io,
-                "%s: cannot rename %s into place: %s", w.path.c_str(), w.temp_path.c_str(),
-                std::strerror(errno));
+  rename_into_place(w.temp_path, w.path);
   w.temp_path.clear();
 }
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/npy_writer.h"
 #include "data/metadata_table_builder.h"
@@ -47,13 +48,11 @@ struct PartitionWriter::Impl {
 
 namespace {
 
-// Temporary files a killed run left for `final_path` ("<final>.tmp-..."): never complete.
+// Temporary files a killed run left for `final_path` (core::is_temporary_for): never complete.
 void remove_stale_temporaries(const std::string& final_path) {
-  const fs::path final(final_path);
-  const std::string prefix = final.filename().string() + ".tmp";
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(final.parent_path(), ec)) {
-    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
+  for (const auto& entry : fs::directory_iterator(fs::path(final_path).parent_path(), ec)) {
+    if (core::is_temporary_for(entry.path().string(), final_path)) fs::remove(entry.path(), ec);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/progress_bar.h"
 
@@ -77,9 +78,12 @@ DownloadStatus download_file(const std::string& url, const std::string& destinat
                              const DownloadOptions& options) {
   ensure_curl_initialised();
   namespace fs = std::filesystem;
+  // A stable name, not temporary_path_for: the next run finds the bytes and resumes from them.
   const std::string part = destination + ".part";
-  fs::create_directories(fs::path(destination).parent_path());
   std::error_code ec;
+  fs::create_directories(fs::path(destination).parent_path(), ec);
+  CLIPRET_CHECK(!ec, Io, "%s: cannot create the folder: %s", destination.c_str(),
+                ec.message().c_str());
   const uint64_t resume_from = fs::exists(part, ec) ? fs::file_size(part, ec) : 0;
 
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(part.c_str(), resume_from ? "ab" : "wb"));
@@ -125,7 +129,7 @@ DownloadStatus download_file(const std::string& url, const std::string& destinat
 
   if (status == 416 && resume_from > 0) {
     // The .part already holds every byte (an earlier run died before the rename).
-    fs::rename(part, destination);
+    core::rename_into_place(part, destination);
     return DownloadStatus::kDone;
   }
   if (status == 404) {
@@ -141,7 +145,7 @@ DownloadStatus download_file(const std::string& url, const std::string& destinat
     fs::remove(part, ec);
     return download_file(url, destination, options);
   }
-  fs::rename(part, destination);
+  core::rename_into_place(part, destination);
   return DownloadStatus::kDone;
 }
 

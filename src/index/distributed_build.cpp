@@ -1,13 +1,12 @@
 #include "index/distributed_build.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -82,11 +81,10 @@ void BuildRendezvous::prepare_as_rank0() const {
 }
 
 void BuildRendezvous::publish(const faiss::Index& index, const std::string& name) const {
-  const std::string tmp = path(name + ".tmp-" + std::to_string(::getpid()));
-  write_index_file(index, tmp);
-  std::error_code ec;
-  fs::rename(tmp, path(name), ec);
-  CLIPRET_CHECK(!ec, Io, "%s: cannot rename: %s", tmp.c_str(), ec.message().c_str());
+  // Other ranks poll for the final name: it must appear complete.
+  core::AtomicFile file(path(name));
+  write_index_file(index, file.path());
+  file.commit();
 }
 
 void BuildRendezvous::publish_trained(const faiss::Index& index) const {
@@ -123,14 +121,11 @@ std::vector<std::string> BuildRendezvous::wait_for_parts() const {
 
 void BuildRendezvous::report_failure(const std::string& message) const noexcept {
   try {
-    const std::string name = kFailurePrefix + std::to_string(rank_) + ".txt";
-    const std::string tmp = path(name + ".tmp");
-    {
-      std::ofstream out(tmp);
-      out << message;
-    }
-    std::error_code ec;
-    fs::rename(tmp, path(name), ec);
+    // Published even when the write fails (disk full): an empty note still stops the ranks
+    // waiting in throw_if_a_rank_failed.
+    core::AtomicFile file(path(kFailurePrefix + std::to_string(rank_) + ".txt"));
+    std::ofstream(file.path()) << message;
+    file.commit();
   } catch (...) {
     // Best effort: the launcher still sees this rank's non-zero exit.
   }

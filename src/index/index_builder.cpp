@@ -1,13 +1,13 @@
 #include "index/index_builder.h"
 
 #include <faiss/Index.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/process_memory.h"
@@ -48,20 +48,6 @@ int64_t peak_rss_bytes() {
 void log_peak(const char* stage) {
   CLIPRET_LOG_DEBUG("peak resident memory after %s: %s", stage,
                     format_memory(static_cast<uint64_t>(peak_rss_bytes())).c_str());
-}
-
-// Writes `text` to `path` through a temporary file in the same folder.
-void write_text_atomically(const std::string& text, const std::string& path) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    out.close();
-    CLIPRET_CHECK(out.good(), Io, "%s: cannot write", tmp.c_str());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  CLIPRET_CHECK(!ec, Io, "%s: cannot rename: %s", tmp.c_str(), ec.message().c_str());
 }
 
 }  // namespace
@@ -210,10 +196,10 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
   log_peak("tuning");
 
   // Write the index (its file size is the "size in bytes"), then measure it.
-  const std::string index_tmp = index_path + ".tmp-" + std::to_string(::getpid());
-  try {
-    write_index_file(*index, index_tmp);
-    const auto size = static_cast<int64_t>(fs::file_size(index_tmp));
+  core::AtomicFile index_file(index_path);  // removed if anything below fails
+  {
+    write_index_file(*index, index_file.path());
+    const auto size = static_cast<int64_t>(fs::file_size(index_file.path()));
     const int64_t k = std::min(kRecallK, source.rows());
     // The exact search streams within the peak announced above, not the whole budget: a user
     // who sized current_memory_available from that line must not see it exceeded here.
@@ -261,15 +247,11 @@ BuiltIndex build_index(const IndexOptions& options, const EmbeddingSource& sourc
     infos["build_time_s"] = core::seconds_since(start);
     infos["ranks"] = env.world_size;
     infos["peak_memory_bytes"] = peak_rss_bytes();  // this process (rank 0)
-    write_text_atomically(infos.dump(4) + "\n", infos_path);
-    fs::rename(index_tmp, index_path);
+    core::write_file_atomically(infos_path, infos.dump(4) + "\n");
+    index_file.commit();
     CLIPRET_LOG_INFO("%s: %s with %s, recall@10 %.3f, %.2f ms per query", index_path.c_str(),
                      plan.key.c_str(), built.param.empty() ? "no parameters" : built.param.c_str(),
                      infos.value("recall@10", 0.0), latency.median_ms);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(index_tmp, ec);
-    throw;
   }
   return built;
 }

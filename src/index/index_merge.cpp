@@ -6,10 +6,9 @@
 #include <faiss/invlists/InvertedLists.h>
 #include <faiss/invlists/OnDiskInvertedLists.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "index/stdout_diverted.h"
@@ -128,17 +127,17 @@ CombineResult combine_indices(const std::string& input_folder, const std::string
   result.ivfdata = (fs::path(output_folder) / "merged_index.ivfdata").string();
   result.inputs = static_cast<int>(paths.size());
   result.vectors = total;
-  const std::string suffix = ".tmp-" + std::to_string(::getpid());
-  const std::string ivfdata_tmp = result.ivfdata + suffix;
-  const std::string index_tmp = result.populated_index + suffix;
-  try {
+  // Declared before the index that maps the data file, so they outlive it; removed on failure.
+  core::AtomicFile ivfdata_file(result.ivfdata);
+  core::AtomicFile index_file(result.populated_index);
+  {
     IndexPtr merged = read_mapped(paths.front());
     faiss::IndexIVF* ivf = ivf_of(merged.get(), paths.front());
     run_faiss("merging inverted lists on disk", [&] {
       // OnDiskInvertedLists printf()s "creating file" / "resizing" on every growth of the file.
       const StdoutDiverted quiet_faiss;
       auto ondisk = std::make_unique<faiss::OnDiskInvertedLists>(ivf->nlist, ivf->code_size,
-                                                                 ivfdata_tmp.c_str());
+                                                                 ivfdata_file.path().c_str());
       ondisk->merge_from(lists.data(), static_cast<int>(lists.size()), /*verbose=*/false);
       // The populated index names the final data file, found next to it on reading.
       ondisk->filename = result.ivfdata;
@@ -146,16 +145,12 @@ CombineResult combine_indices(const std::string& input_folder, const std::string
       ivf->ntotal = total;
       merged->ntotal = total;
     });
-    write_index_file(*merged, index_tmp);
-    merged.reset();
-    inputs.clear();
-    fs::rename(ivfdata_tmp, result.ivfdata);
-    fs::rename(index_tmp, result.populated_index);
-  } catch (...) {
-    fs::remove(ivfdata_tmp, ec);
-    fs::remove(index_tmp, ec);
-    throw;
+    write_index_file(*merged, index_file.path());
   }
+  inputs.clear();
+  // The data file first: a populated index that exists always finds its data.
+  ivfdata_file.commit();
+  index_file.commit();
   CLIPRET_LOG_INFO("merged %d indices (%lld vectors) into %s", result.inputs,
                    static_cast<long long>(total), result.populated_index.c_str());
   return result;

@@ -1,9 +1,8 @@
 #include "index/index_runner.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "index/embedding_source.h"
@@ -22,15 +21,12 @@ struct Job {
 
 // Copies the metadata folder through a temporary sibling, so a partial copy never looks done.
 void copy_metadata_folder(const fs::path& from, const fs::path& to) {
-  const fs::path tmp = to.string() + ".tmp-" + std::to_string(::getpid());
+  core::AtomicFile folder(to.string());  // removed with its content if the copy fails
   std::error_code ec;
-  fs::copy(from, tmp, fs::copy_options::recursive, ec);
-  if (!ec) fs::rename(tmp, to, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove_all(tmp, ignored);
-    CLIPRET_THROW(Io, "cannot copy %s to %s: %s", from.c_str(), to.c_str(), ec.message().c_str());
-  }
+  fs::copy(from, folder.path(), fs::copy_options::recursive, ec);
+  CLIPRET_CHECK(!ec, Io, "cannot copy %s to %s: %s", from.c_str(), to.c_str(),
+                ec.message().c_str());
+  folder.commit();
 }
 
 }  // namespace

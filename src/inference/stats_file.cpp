@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace clipret::inference {
@@ -31,16 +32,10 @@ void write_stats_file(const std::string& output_folder, int64_t partition,
   j["skipped_count"] = stats.skipped_total();
   j["broken_shards"] = stats.broken_shards;
   const std::string path = stats_file_path(output_folder, partition);
-  fs::create_directories(fs::path(path).parent_path());
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << j.dump(2) << "\n";
-    CLIPRET_CHECK(out.good(), Io, "%s: cannot write", temporary.c_str());
-  }
   std::error_code ec;
-  fs::rename(temporary, path, ec);
-  CLIPRET_CHECK(!ec, Io, "%s: cannot rename into place: %s", path.c_str(), ec.message().c_str());
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  CLIPRET_CHECK(!ec, Io, "%s: cannot create the folder: %s", path.c_str(), ec.message().c_str());
+  core::write_file_atomically(path, j.dump(2) + "\n");
 }
 
 std::optional<PartitionStats> read_stats_file(const std::string& output_folder, int64_t partition) {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/file_open.h"
 #include "core/log.h"
@@ -107,16 +108,9 @@ void build_ivf_mapping(const faiss::Index& image_index, const std::string& path)
   const faiss::IndexIVF& ivf = require_ivf(image_index);
   const faiss::InvertedLists& lists = *ivf.invlists;
   const int64_t ntotal = image_index.ntotal;
-  const std::string temp_path = path + ".tmp-" + std::to_string(::getpid());
-  struct RemoveOnExit {
-    std::string path;
-    bool keep = false;
-    ~RemoveOnExit() {
-      if (!keep) std::remove(path.c_str());
-    }
-  } temp{temp_path};
+  core::AtomicFile file(path);  // removed unless the mapping is complete
   {
-    WritableMapping out(temp_path, static_cast<size_t>(ntotal) * sizeof(int64_t));
+    WritableMapping out(file.path(), static_cast<size_t>(ntotal) * sizeof(int64_t));
     int64_t* mapping = out.data();
     if (ntotal > 0) std::memset(mapping, 0xff, static_cast<size_t>(ntotal) * sizeof(int64_t));
     int64_t new_id = 0;
@@ -139,11 +133,7 @@ void build_ivf_mapping(const faiss::Index& image_index, const std::string& path)
                   static_cast<long long>(new_id), static_cast<long long>(ntotal));
     out.sync();
   }
-  std::error_code error;
-  std::filesystem::rename(temp_path, path, error);
-  CLIPRET_CHECK(!error, Io, "%s: cannot rename into place: %s", path.c_str(),
-                error.message().c_str());
-  temp.keep = true;
+  file.commit();
   CLIPRET_LOG_INFO("metadata: wrote the IVF id mapping of %lld vectors to %s",
                    static_cast<long long>(ntotal), path.c_str());
 }

@@ -2,15 +2,14 @@
 // first into a staging table beside the file and are copied over sorted by their new id, so the
 // metadata table is written append-only (SQLite's external sorter keeps memory bounded) instead
 // of inserting at random rowids, which splits pages and thrashes a small cache.
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/progress_bar.h"
@@ -186,11 +185,12 @@ void build_sqlite_store(const MetadataSource& source, const SqliteBuildRequest& 
                   request.db_path.c_str(), static_cast<long long>(request.reorder->size()),
                   static_cast<long long>(source.num_rows()));
   }
-  const std::string temp_path = request.db_path + ".tmp-" + std::to_string(::getpid());
+  const std::string temp_path = core::temporary_path_for(request.db_path);
   const std::string staging_path = temp_path + "-staging";
   TemporaryFiles temporaries;
   temporaries.add(temp_path);
   temporaries.add(staging_path);
+  // Stale files of a dead process with the same pid would be opened, not replaced.
   std::remove(temp_path.c_str());
   std::remove(staging_path.c_str());
   {
@@ -227,10 +227,7 @@ void build_sqlite_store(const MetadataSource& source, const SqliteBuildRequest& 
     }
     db.exec("COMMIT");
   }
-  std::error_code error;
-  std::filesystem::rename(temp_path, request.db_path, error);
-  CLIPRET_CHECK(!error, Io, "%s: cannot rename the built store into place: %s",
-                request.db_path.c_str(), error.message().c_str());
+  core::rename_into_place(temp_path, request.db_path);
   temporaries.release();
   const double seconds = core::seconds_since(start);
   CLIPRET_LOG_INFO("metadata: built %s (%lld rows) in %.1f s", request.db_path.c_str(),

@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "parquet/column_chunk_writer.h"
@@ -91,18 +91,14 @@ ParquetWriter::ParquetWriter(const std::string& path, Schema schema, WriterOptio
   w.chunk_options = {w.options.compression, w.options.compression_level, w.options.page_bytes,
                      w.options.dictionary, w.options.max_dictionary_bytes};
 
-  std::string pattern = path + ".tmp-XXXXXX";
-  const int fd = ::mkstemp(pattern.data());
-  CLIPRET_CHECK(fd >= 0, Io, "%s: cannot create a temporary file: %s", path.c_str(),
-                std::strerror(errno));
-  w.temp_path = pattern;
+  const int fd = core::create_temporary_file(path, &w.temp_path);
   w.file.reset(::fdopen(fd, "wb"));
   if (!w.file) {
     ::close(fd);
     std::remove(w.temp_path.c_str());
     CLIPRET_THROW(Io, "%s: fdopen failed: %s", w.temp_path.c_str(), std::strerror(errno));
   }
-  // mkstemp creates 0600; Parquet outputs are shared like any other file.
+  // Parquet outputs are shared like any other file: 0644, whatever the umask.
   (void)::fchmod(fd, 0644);
   w.write_bytes(std::string(kMagic, 4));
   w.offset = 4;
@@ -193,10 +189,7 @@ void ParquetWriter::close() {
   const int closed = std::fclose(w.file.release());
   CLIPRET_CHECK(flushed && closed == 0, Io, "%s: cannot finish writing: %s", w.temp_path.c_str(),
                 std::strerror(errno));
-  std::error_code error;
-  std::filesystem::rename(w.temp_path, w.path, error);
-  CLIPRET_CHECK(!error, Io, "cannot rename %s to %s: %s", w.temp_path.c_str(), w.path.c_str(),
-                error.message().c_str());
+  core::rename_into_place(w.temp_path, w.path);
   w.closed = true;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh), builds and runs every test through ctest, then runs the unit tests
-# again under AddressSanitizer + UndefinedBehaviorSanitizer. Warnings are errors here.
-#   CLIPRET_SKIP_SANITIZE=1  skip the sanitizer pass (faster local iterations)
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, and the search and back tests under
+# ThreadSanitizer. Warnings are errors here.
+#   CLIPRET_SKIP_SANITIZE=1  skip the sanitizer passes (faster local iterations)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_BASEDIR="$(pwd)"
@@ -19,5 +20,15 @@ if [ "${CLIPRET_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake --build build-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -L unit
+
+  # The concurrent parts: search (two models queried from many threads) and back (the HTTP
+  # service). Only their test binaries are built here; ctest's placeholders for the others
+  # carry no label, so -L runs just these.
+  echo "== test: search and back tests under ThreadSanitizer"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLIPRET_WERROR=ON \
+    -DCLIPRET_SANITIZE=thread >/dev/null
+  cmake --build build-tsan -j "$jobs" --target search_test back_test back_server_test
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir build-tsan --output-on-failure --no-tests=error -j "$jobs" -L "unit|integration"
 fi
 echo "== test: all passed"

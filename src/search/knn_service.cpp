@@ -144,104 +144,155 @@ std::vector<float> KnnService::query_vector(const KnnQuery& query, const SearchI
   return vector;
 }
 
-std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* timings) const {
-  // OpenMP's count is per thread: a request thread applies the command's on its first query.
-  core::use_configured_openmp_threads();
-  const SearchIndex& index = this->index(query.indice_name);
-  const bool image_modality = query.modality == Modality::kImage;
-  const faiss::Index* faiss_index =
-      image_modality ? index.image_index.get() : index.text_index.get();
-  CLIPRET_CHECK(faiss_index != nullptr, InvalidInput,
+namespace {
+
+// What the knn search returned: ids (mapped to metadata ids), scores and the reconstructed
+// vectors (found x dim), best first.
+struct Neighbours {
+  std::vector<int64_t> ids;
+  std::vector<float> scores;
+  std::vector<float> vectors;
+  size_t dim = 0;
+  size_t size() const { return ids.size(); }
+};
+
+const faiss::Index& searched_index(const SearchIndex& index, Modality modality) {
+  const bool image = modality == Modality::kImage;
+  const faiss::Index* found = image ? index.image_index.get() : index.text_index.get();
+  CLIPRET_CHECK(found != nullptr, InvalidInput,
                 "index '%s' has no %s (modality '%s' is not available)", index.name.c_str(),
-                image_modality ? "image.index" : "text.index", image_modality ? "image" : "text");
+                image ? "image.index" : "text.index", image ? "image" : "text");
+  return *found;
+}
+
+void check_counts(const KnnQuery& query) {
   CLIPRET_CHECK(query.num_images >= 0, InvalidInput, "num_images must be >= 0, got %lld",
                 static_cast<long long>(query.num_images));
   CLIPRET_CHECK(query.num_result_ids >= 0 && query.num_result_ids <= kMaxResultIds, InvalidInput,
                 "num_result_ids must be from 0 to %lld, got %lld",
                 static_cast<long long>(kMaxResultIds),
                 static_cast<long long>(query.num_result_ids));
+}
 
-  std::vector<float> vector = query_vector(query, index, timings);
-  const auto dim = static_cast<size_t>(faiss_index->d);
-  CLIPRET_CHECK(vector.size() == dim, InvalidInput,
-                "the query vector has %zu values but index '%s' holds vectors of %zu",
-                vector.size(), index.name.c_str(), dim);
-
-  // Step 3: search and reconstruct. k beyond the index size only adds -1 ids.
-  const int64_t k = std::min<int64_t>(query.num_result_ids, faiss_index->ntotal);
-  if (k <= 0) return {};
-  const auto start = Clock::now();
+// Step 3: the k nearest with their vectors. k beyond the index size only adds -1 ids.
+Neighbours search_nearest(const faiss::Index& faiss_index, const SearchIndex& index,
+                          const std::vector<float>& vector, int64_t k) {
+  Neighbours n;
+  n.dim = static_cast<size_t>(faiss_index.d);
   std::vector<float> distances(static_cast<size_t>(k));
   std::vector<faiss::Index::idx_t> labels(static_cast<size_t>(k));
-  std::vector<float> vectors(static_cast<size_t>(k) * dim);
+  n.vectors.resize(static_cast<size_t>(k) * n.dim);
   // With reordered metadata, large k probes more lists (the original sets
   // nprobe = ceil(k / 3000)); per-call parameters leave the shared index untouched.
   faiss::SearchParametersIVF ivf_params;
   const faiss::SearchParameters* params = nullptr;
-  if (const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(faiss_index);
+  if (const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(&faiss_index);
       ivf != nullptr && index.mapping && k >= 100000) {
     ivf_params.nprobe = std::max<size_t>(ivf->nprobe, static_cast<size_t>((k + 2999) / 3000));
     params = &ivf_params;
   }
-  faiss_index->search_and_reconstruct(1, vector.data(), k, distances.data(), labels.data(),
-                                      vectors.data(), params);
+  faiss_index.search_and_reconstruct(1, vector.data(), k, distances.data(), labels.data(),
+                                     n.vectors.data(), params);
   size_t found = 0;
   while (found < labels.size() && labels[found] != -1) ++found;
-  std::vector<int64_t> ids(labels.begin(), labels.begin() + static_cast<ptrdiff_t>(found));
+  n.ids.assign(labels.begin(), labels.begin() + static_cast<ptrdiff_t>(found));
   if (index.mapping) {
-    for (int64_t& id : ids) id = index.mapping->map(id);
+    for (int64_t& id : n.ids) id = index.mapping->map(id);
   }
-  if (timings != nullptr) timings->knn = core::seconds_since(start);
-  if (found == 0) return {};
+  distances.resize(found);
+  n.scores = std::move(distances);
+  n.vectors.resize(found * n.dim);
+  return n;
+}
 
-  // Step 4: post-filters on the normalised result vectors.
-  core::l2_normalize_rows(vectors.data(), found, dim);
+// Step 4: the post-filters on the normalised result vectors; 1 marks a dropped position.
+std::vector<char> filtered_positions(const KnnQuery& query, const SearchIndex& index, Neighbours& n,
+                                     QueryTimings* timings) {
+  const size_t found = n.size();
+  core::l2_normalize_rows(n.vectors.data(), found, n.dim);
   std::vector<char> dropped(found, 0);
   if (query.deduplicate) {
-    const auto dedup_start = Clock::now();
-    for (size_t p : duplicate_positions(vectors.data(), found, dim)) dropped[p] = 1;
-    if (timings != nullptr) timings->dedup = core::seconds_since(dedup_start);
+    const auto start = Clock::now();
+    for (size_t p : duplicate_positions(n.vectors.data(), found, n.dim)) dropped[p] = 1;
+    if (timings != nullptr) timings->dedup = core::seconds_since(start);
   }
   if (query.use_violence_detector && index.violence) {
-    for (size_t p : violent_positions(vectors.data(), found, dim, *index.violence)) dropped[p] = 1;
+    for (size_t p : violent_positions(n.vectors.data(), found, n.dim, *index.violence)) {
+      dropped[p] = 1;
+    }
   }
   if (query.use_safety_model && index.safety) {
-    const auto safety_start = Clock::now();
-    CLIPRET_CHECK(index.safety->input_dim() == dim, InvalidInput,
+    const auto start = Clock::now();
+    CLIPRET_CHECK(index.safety->input_dim() == n.dim, InvalidInput,
                   "the safety model takes vectors of %zu values, the index holds %zu",
-                  index.safety->input_dim(), dim);
-    for (size_t p : index.safety->unsafe_positions(vectors.data(), found)) dropped[p] = 1;
-    if (timings != nullptr) timings->safety = core::seconds_since(safety_start);
+                  index.safety->input_dim(), n.dim);
+    for (size_t p : index.safety->unsafe_positions(n.vectors.data(), found)) dropped[p] = 1;
+    if (timings != nullptr) timings->safety = core::seconds_since(start);
   }
+  return dropped;
+}
 
-  // Step 5: survivors in rank order, each id once.
+// Step 5: survivors in rank order, each id once.
+std::vector<KnnResult> surviving_results(const Neighbours& n, const std::vector<char>& dropped,
+                                         bool with_embeddings) {
   std::vector<KnnResult> results;
   std::unordered_set<int64_t> seen;
-  for (size_t p = 0; p < found; ++p) {
-    if (dropped[p] || !seen.insert(ids[p]).second) continue;
+  for (size_t p = 0; p < n.size(); ++p) {
+    if (dropped[p] || !seen.insert(n.ids[p]).second) continue;
     KnnResult result;
-    result.id = ids[p];
-    result.similarity = distances[p];
-    if (query.return_embeddings) {
-      result.embedding.assign(vectors.begin() + static_cast<ptrdiff_t>(p * dim),
-                              vectors.begin() + static_cast<ptrdiff_t>((p + 1) * dim));
+    result.id = n.ids[p];
+    result.similarity = n.scores[p];
+    if (with_embeddings) {
+      result.embedding.assign(n.vectors.begin() + static_cast<ptrdiff_t>(p * n.dim),
+                              n.vectors.begin() + static_cast<ptrdiff_t>((p + 1) * n.dim));
     }
     results.push_back(std::move(result));
   }
+  return results;
+}
 
-  // Step 6: metadata for the first num_images.
+// Step 6: metadata (and the local image) of the first `count` results.
+void attach_metadata(const metadata::MetadataStore& store, size_t count,
+                     std::vector<KnnResult>& results) {
+  std::vector<int64_t> wanted(count);
+  for (size_t i = 0; i < count; ++i) wanted[i] = results[i].id;
+  std::vector<std::optional<metadata::MetadataRow>> rows = store.get(wanted);
+  for (size_t i = 0; i < count && i < rows.size(); ++i) {
+    if (!rows[i]) continue;
+    attach_local_image(*rows[i]);
+    results[i].metadata = std::move(rows[i]);
+  }
+}
+
+}  // namespace
+
+std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* timings) const {
+  // OpenMP's count is per thread: a request thread applies the command's on its first query.
+  core::use_configured_openmp_threads();
+  const SearchIndex& index = this->index(query.indice_name);
+  const faiss::Index& faiss_index = searched_index(index, query.modality);
+  check_counts(query);
+
+  const std::vector<float> vector = query_vector(query, index, timings);
+  CLIPRET_CHECK(vector.size() == static_cast<size_t>(faiss_index.d), InvalidInput,
+                "the query vector has %zu values but index '%s' holds vectors of %d", vector.size(),
+                index.name.c_str(), faiss_index.d);
+
+  const int64_t k = std::min<int64_t>(query.num_result_ids, faiss_index.ntotal);
+  if (k <= 0) return {};
+  auto start = Clock::now();
+  Neighbours neighbours = search_nearest(faiss_index, index, vector, k);
+  if (timings != nullptr) timings->knn = core::seconds_since(start);
+  if (neighbours.size() == 0) return {};
+
+  const std::vector<char> dropped = filtered_positions(query, index, neighbours, timings);
+  std::vector<KnnResult> results = surviving_results(neighbours, dropped, query.return_embeddings);
+
   const size_t with_metadata = std::min(results.size(), static_cast<size_t>(query.num_images));
   if (with_metadata > 0 && index.metadata) {
-    const auto metadata_start = Clock::now();
-    std::vector<int64_t> wanted(with_metadata);
-    for (size_t i = 0; i < with_metadata; ++i) wanted[i] = results[i].id;
-    std::vector<std::optional<metadata::MetadataRow>> rows = index.metadata->get(wanted);
-    for (size_t i = 0; i < with_metadata && i < rows.size(); ++i) {
-      if (!rows[i]) continue;
-      attach_local_image(*rows[i]);
-      results[i].metadata = std::move(rows[i]);
-    }
-    if (timings != nullptr) timings->metadata = core::seconds_since(metadata_start);
+    start = Clock::now();
+    attach_metadata(*index.metadata, with_metadata, results);
+    if (timings != nullptr) timings->metadata = core::seconds_since(start);
   }
   return results;
 }

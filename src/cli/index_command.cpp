@@ -8,11 +8,11 @@
 #include "cli/option_table.h"
 #include "core/compute_threads.h"
 #include "core/error.h"
+#include "core/launch_environment.h"
 #include "index/faiss_threads.h"
 #include "index/index_merge.h"
 #include "index/index_options.h"
 #include "index/index_runner.h"
-#include "inference/inference_runner.h"
 
 namespace clipret::cli {
 
@@ -62,24 +62,6 @@ void set_threads(const std::optional<int64_t>& nb_cores) {
   index::set_faiss_threads(threads);
 }
 
-// The launcher's job id, shared by the ranks of one run and different across runs.
-std::string launcher_run_id() {
-  for (const char* name : {"PMIX_NAMESPACE", "OMPI_MCA_ess_base_jobid", "SLURM_JOB_ID"}) {
-    if (const char* value = std::getenv(name)) {
-      std::string id = value;
-      if (const char* step = std::getenv("SLURM_STEP_ID");
-          step && std::string(name) == "SLURM_JOB_ID") {
-        id += std::string(".") + step;
-      }
-      for (char& c : id) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
-      }
-      return id;
-    }
-  }
-  return "local";
-}
-
 }  // namespace
 
 int run_index_command(const std::vector<std::string>& args) {
@@ -95,11 +77,11 @@ int run_index_command(const std::vector<std::string>& args) {
   }
   set_threads(options.nb_cores);
   index::IndexEnvironment environment;
-  const inference::RankContext rank = inference::rank_from_environment();
-  environment.rank = rank.rank;
-  environment.world_size = rank.world_size;
-  environment.run_id = launcher_run_id();
-  environment.show_progress = rank.rank == 0;
+  const core::LaunchEnvironment launch = core::launch_environment_from_env();
+  environment.rank = launch.rank;
+  environment.world_size = launch.world_size;
+  environment.run_id = launch.run_id;
+  environment.show_progress = launch.rank == 0;
   index::run_index(options, environment);
   return 0;
 }

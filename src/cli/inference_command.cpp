@@ -10,6 +10,7 @@
 #include "cli/option_table.h"
 #include "core/compute_threads.h"
 #include "core/error.h"
+#include "core/launch_environment.h"
 #include "hub/hub_options.h"
 #include "inference/inference_options.h"
 #include "inference/inference_runner.h"
@@ -110,7 +111,7 @@ int run_inference_command(const std::vector<std::string>& args) {
   }
   inference::InferenceEnvironment environment;
   environment.hub = hub::hub_options_from_environment(options.clip_cache_path);
-  environment.rank = inference::rank_from_environment();
+  environment.rank = core::launch_environment_from_env();
   // OpenBLAS on every core for the model's batches (its one setting for the whole run).
   core::configure_compute_threads({.blas = core::available_cores()});
   // Under mpi, only rank 0 draws progress; the others would garble the terminal.

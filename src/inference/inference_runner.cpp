@@ -22,18 +22,8 @@ namespace {
 
 constexpr auto kWaitForRanksPoll = std::chrono::seconds(5);
 
-std::optional<int64_t> env_int(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  char* end = nullptr;
-  const long long parsed = std::strtoll(value, &end, 10);
-  CLIPRET_CHECK(*end == '\0', InvalidInput, "environment variable %s=%s is not an integer", name,
-                value);
-  return parsed;
-}
-
 std::vector<int64_t> tasks_for(const InferenceOptions& options, const InferencePlan& plan,
-                               const RankContext& rank) {
+                               const core::LaunchEnvironment& rank) {
   if (options.distribution_strategy == "mpi") {
     return tasks_of_rank(plan.partition_count, rank.rank, rank.world_size);
   }
@@ -73,31 +63,12 @@ static void run_pending_partitions(const InferenceOptions& options, const Infere
                                    const InferenceEnvironment& environment,
                                    const std::vector<int64_t>& pending, InferenceSummary& summary);
 
-RankContext rank_from_environment() {
-  RankContext context;
-  const char* const kLaunchers[][3] = {
-      {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK"},
-      {"PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID"},
-      {"SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID"},
-  };
-  for (const auto& names : kLaunchers) {
-    const auto rank = env_int(names[0]);
-    const auto size = env_int(names[1]);
-    if (!rank || !size) continue;
-    context.rank = *rank;
-    context.world_size = *size;
-    context.local_rank = env_int(names[2]).value_or(0);
-    break;
-  }
-  return context;
-}
-
 InferenceSummary run_inference(const InferenceOptions& options,
                                const InferenceEnvironment& environment) {
   CLIPRET_CHECK(!options.use_mclip, Unsupported,
                 "--use_mclip: the multilingual text model is not supported yet");
   const InferencePlan plan = plan_inference(options);
-  const RankContext& rank = environment.rank;
+  const core::LaunchEnvironment& rank = environment.rank;
   InferenceSummary summary;
   summary.partitions = plan.partition_count;
 

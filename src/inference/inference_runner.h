@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "core/launch_environment.h"
 #include "hub/hub_options.h"
 #include "inference/inference_options.h"
 #include "inference/partition_runner.h"
@@ -11,22 +12,11 @@
 namespace clipret::inference {
 
 // This process's place in a distributed run (distribution_strategy=mpi).
-struct RankContext {
-  int64_t rank = 0;        // global rank, 0-based
-  int64_t world_size = 1;  // number of ranks
-  int64_t local_rank = 0;  // rank on this machine (selects the GPU once CUDA is built)
-};
-
-// Reads the rank that the launcher gave this process: Open MPI's mpirun
-// (OMPI_COMM_WORLD_RANK/SIZE/LOCAL_RANK), MPICH/Hydra (PMI_RANK/PMI_SIZE) or Slurm's srun
-// (SLURM_PROCID/SLURM_NTASKS/SLURM_LOCALID). A single process when none is set.
-RankContext rank_from_environment();
-
 // Everything a run needs besides the options; the CLI fills it from the environment.
 struct InferenceEnvironment {
   hub::HubOptions hub;
   model::ClipModelOptions model;
-  RankContext rank;
+  core::LaunchEnvironment rank;  // core::launch_environment_from_env() under a launcher
   bool show_progress = true;
 };
 

@@ -32,8 +32,10 @@ void check_window(int out_width, int out_height, const Rect& w) {
 }
 
 // x86-64 builds carry an AVX2 clone of the hot loops, picked at load time (GCC ifunc); the
-// integer arithmetic is the same in every clone, so results do not depend on the CPU.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// integer arithmetic is the same in every clone, so results do not depend on the CPU. Not under
+// ThreadSanitizer: GCC instruments the ifunc resolver, which the loader runs before the TSan
+// runtime is up (the binary crashes at start).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define CLIPRET_MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #else
 #define CLIPRET_MULTIVERSION

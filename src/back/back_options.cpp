@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "back/index_option_fields.h"
 #include "core/error.h"
 
 namespace clipret::back {
@@ -12,67 +13,58 @@ namespace {
 
 using nlohmann::json;
 
-search::IndexOptions from_command_line(const BackOptions& o) {
-  search::IndexOptions index;
-  index.clip_model = o.clip_model;
-  index.enable_hdf5 = o.enable_hdf5;
-  index.enable_faiss_memory_mapping = o.enable_faiss_memory_mapping;
-  index.columns_to_return = o.columns_to_return;
-  index.reorder_metadata_by_ivf_index = o.reorder_metadata_by_ivf_index;
-  index.enable_mclip_option = o.enable_mclip_option;
-  index.use_jit = o.use_jit;
-  index.use_arrow = o.use_arrow;
-  index.provide_safety_model = o.provide_safety_model;
-  index.provide_violence_detector = o.provide_violence_detector;
-  index.provide_aesthetic_embeddings = o.provide_aesthetic_embeddings;
-  index.safety_model_path = o.safety_model_path.value_or("");
-  index.violence_detector_path = o.violence_detector_path.value_or("");
-  index.aesthetic_embeddings_folder = o.aesthetic_embeddings_folder.value_or("");
-  return index;
+const json* find_key(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
 }
 
-class EntryReader {
- public:
-  EntryReader(const json& object, std::string where) : object_(object), where_(std::move(where)) {}
+std::string read_string(const json& value, const std::string& where, const char* key) {
+  CLIPRET_CHECK(value.is_string(), InvalidInput, "%s: %s must be a string", where.c_str(), key);
+  return value.get<std::string>();
+}
 
-  void read_bool(const char* key, bool* field) const {
-    const json* v = find(key);
-    if (v == nullptr) return;
-    CLIPRET_CHECK(v->is_boolean(), InvalidInput, "%s: %s must be true or false", where_.c_str(),
+std::vector<std::string> read_string_list(const json& value, const std::string& where,
+                                          const char* key) {
+  std::vector<std::string> list;
+  if (value.is_null()) return list;
+  CLIPRET_CHECK(value.is_array(), InvalidInput, "%s: %s must be a list of strings", where.c_str(),
+                key);
+  for (const json& item : value) {
+    CLIPRET_CHECK(item.is_string(), InvalidInput, "%s: %s must be a list of strings", where.c_str(),
                   key);
-    *field = v->get<bool>();
+    list.push_back(item.get<std::string>());
   }
-  void read_string(const char* key, std::string* field) const {
-    const json* v = find(key);
-    if (v == nullptr) return;
-    CLIPRET_CHECK(v->is_string(), InvalidInput, "%s: %s must be a string", where_.c_str(), key);
-    *field = v->get<std::string>();
-  }
-  void read_string_list(const char* key, std::vector<std::string>* field) const {
-    const json* v = find(key);
-    if (v == nullptr) return;
-    if (v->is_null()) {
-      field->clear();
-      return;
-    }
-    CLIPRET_CHECK(v->is_array(), InvalidInput, "%s: %s must be a list of strings", where_.c_str(),
-                  key);
-    field->clear();
-    for (const json& item : *v) {
-      CLIPRET_CHECK(item.is_string(), InvalidInput, "%s: %s must be a list of strings",
-                    where_.c_str(), key);
-      field->push_back(item.get<std::string>());
-    }
-  }
+  return list;
+}
 
- private:
-  const json* find(const char* key) const {
-    const auto it = object_.find(key);
-    return it == object_.end() ? nullptr : &*it;
+// Overrides `field`'s member of `index` when the entry names it.
+void read_field(const json& entry, const std::string& where, const IndexOptionField& field,
+                search::IndexOptions& index) {
+  const json* value = find_key(entry, field.name);
+  if (value == nullptr) return;
+  switch (field.kind) {
+    case IndexFieldKind::kString:
+    case IndexFieldKind::kPath:
+      index.*field.text = read_string(*value, where, field.name);
+      break;
+    case IndexFieldKind::kBool:
+      CLIPRET_CHECK(value->is_boolean(), InvalidInput, "%s: %s must be true or false",
+                    where.c_str(), field.name);
+      index.*field.flag = value->get<bool>();
+      break;
+    case IndexFieldKind::kStringList:
+      index.*field.list = read_string_list(*value, where, field.name);
+      break;
   }
-  const json& object_;
-  std::string where_;
-};
+}
+
+bool is_known_key(const std::string& key) {
+  if (key == "indice_folder") return true;
+  for (const IndexOptionField& field : index_option_fields()) {
+    if (key == field.name) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -90,26 +82,12 @@ std::vector<search::IndexOptions> parse_indices_paths(const std::string& json_te
   // nlohmann::json sorts object keys; file order is recovered from an ordered parse.
   const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(json_text);
   std::vector<search::IndexOptions> indices;
-  static const char* kKnownKeys[] = {"indice_folder",
-                                     "clip_model",
-                                     "enable_hdf5",
-                                     "enable_faiss_memory_mapping",
-                                     "columns_to_return",
-                                     "reorder_metadata_by_ivf_index",
-                                     "enable_mclip_option",
-                                     "use_jit",
-                                     "use_arrow",
-                                     "provide_safety_model",
-                                     "provide_violence_detector",
-                                     "provide_aesthetic_embeddings",
-                                     "safety_model_path",
-                                     "violence_detector_path",
-                                     "aesthetic_embeddings_folder"};
   for (const auto& item : ordered.items()) {
     const std::string& name = item.key();
     const json entry = json::parse(item.value().dump());
-    search::IndexOptions index = from_command_line(defaults);
+    search::IndexOptions index = defaults.index_defaults;
     index.name = name;
+    index.indice_folder.clear();
     const std::string where = source + ": index '" + name + "'";
     if (entry.is_string()) {
       index.indice_folder = entry.get<std::string>();
@@ -117,26 +95,15 @@ std::vector<search::IndexOptions> parse_indices_paths(const std::string& json_te
       CLIPRET_CHECK(entry.is_object(), InvalidInput,
                     "%s: must be a folder path or an object of options", where.c_str());
       for (const auto& [key, value] : entry.items()) {
-        bool known = false;
-        for (const char* k : kKnownKeys) known = known || key == k;
-        CLIPRET_CHECK(known, InvalidInput, "%s: unknown option '%s'", where.c_str(), key.c_str());
+        CLIPRET_CHECK(is_known_key(key), InvalidInput, "%s: unknown option '%s'", where.c_str(),
+                      key.c_str());
       }
-      const EntryReader r(entry, where);
-      r.read_string("indice_folder", &index.indice_folder);
-      r.read_string("clip_model", &index.clip_model);
-      r.read_bool("enable_hdf5", &index.enable_hdf5);
-      r.read_bool("enable_faiss_memory_mapping", &index.enable_faiss_memory_mapping);
-      r.read_string_list("columns_to_return", &index.columns_to_return);
-      r.read_bool("reorder_metadata_by_ivf_index", &index.reorder_metadata_by_ivf_index);
-      r.read_bool("enable_mclip_option", &index.enable_mclip_option);
-      r.read_bool("use_jit", &index.use_jit);
-      r.read_bool("use_arrow", &index.use_arrow);
-      r.read_bool("provide_safety_model", &index.provide_safety_model);
-      r.read_bool("provide_violence_detector", &index.provide_violence_detector);
-      r.read_bool("provide_aesthetic_embeddings", &index.provide_aesthetic_embeddings);
-      r.read_string("safety_model_path", &index.safety_model_path);
-      r.read_string("violence_detector_path", &index.violence_detector_path);
-      r.read_string("aesthetic_embeddings_folder", &index.aesthetic_embeddings_folder);
+      if (const json* folder = find_key(entry, "indice_folder")) {
+        index.indice_folder = read_string(*folder, where, "indice_folder");
+      }
+      for (const IndexOptionField& field : index_option_fields()) {
+        read_field(entry, where, field, index);
+      }
       CLIPRET_CHECK(!index.indice_folder.empty(), InvalidInput, "%s: indice_folder is missing",
                     where.c_str());
     }

@@ -14,19 +14,11 @@ namespace clipret::back {
 struct BackOptions {
   std::string indices_paths = "indices_paths.json";
   int64_t port = 1234;  // 0: any free port (logged as "listening on ... port N")
-  bool enable_hdf5 = false;
-  bool enable_faiss_memory_mapping = false;
-  std::vector<std::string> columns_to_return;  // empty (None): url, image_path, caption, NSFW
-  bool reorder_metadata_by_ivf_index = false;
   std::optional<std::string> default_backend;
   std::string url_column = "url";
-  bool enable_mclip_option = true;
-  std::string clip_model = "ViT-B/32";
-  bool use_jit = true;
-  bool use_arrow = false;
-  bool provide_safety_model = false;
-  bool provide_violence_detector = false;
-  bool provide_aesthetic_embeddings = true;
+  // The per-index options (back/index_option_fields.h) as given on the command line: every
+  // indices_paths.json entry starts from these. name and indice_folder are unused here.
+  search::IndexOptions index_defaults;
   // New options.
   std::string host = "0.0.0.0";
   std::optional<std::string> front_folder;  // None: <prefix>/share/clip-retrieval/front
@@ -37,18 +29,14 @@ struct BackOptions {
   int64_t max_text_batch = 32;  // concurrent text queries embedded in one model call
   int64_t model_threads = 0;    // threads of the model's own kernels (text queries); 0 = every core
   int64_t batch_gather_us = 3000;  // a leader's wait for last batch's clients (µs)
-  std::optional<std::string> safety_model_path;
-  std::optional<std::string> violence_detector_path;
-  std::optional<std::string> aesthetic_embeddings_folder;
   std::optional<std::string> clip_cache_path;
 };
 
 // Parses indices_paths.json (`source` names it in errors). Each entry is a folder path string,
-// or an object with `indice_folder` and any per-index options (spec §3.2 names, plus
-// safety_model_path, violence_detector_path, aesthetic_embeddings_folder), which override the
-// command line for that entry only: unlike the original, entries do not inherit each other's
-// overrides (quirk, spec §3.2). Names keep file order. Throws Error(kInvalidInput) naming the
-// entry and field.
+// or an object with `indice_folder` and any per-index options (index_option_fields()), which
+// override the command line (defaults.index_defaults) for that entry only: unlike the original,
+// entries do not inherit each other's overrides (quirk, spec §3.2). Names keep file order. Throws
+// Error(kInvalidInput) naming the entry and field.
 std::vector<search::IndexOptions> parse_indices_paths(const std::string& json_text,
                                                       const std::string& source,
                                                       const BackOptions& defaults);

@@ -1,4 +1,5 @@
-// `clip-retrieval back`: the option table over BackOptions, then back::run_back.
+// `clip-retrieval back`: the option table over BackOptions (the per-index options from
+// back::index_option_fields()), then back::run_back.
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,60 +8,60 @@
 #include <filesystem>
 
 #include "back/back_server.h"
+#include "back/index_option_fields.h"
+#include "cli/back_command.h"
 #include "cli/command.h"
 #include "cli/option_table.h"
 #include "core/compute_threads.h"
+#include "core/error.h"
 #include "hub/hub_options.h"
 
 namespace clipret::cli {
 namespace {
+
+// Binds the command-line option of one per-index field; its default is the field's value.
+void add_index_option(OptionTable& t, const back::IndexOptionField& field,
+                      search::IndexOptions& o) {
+  switch (field.kind) {
+    case back::IndexFieldKind::kString:
+      t.add_string(field.name, &(o.*field.text), field.help);
+      break;
+    case back::IndexFieldKind::kPath:
+      t.add_string_or_none(field.name, &(o.*field.text), field.help);
+      break;
+    case back::IndexFieldKind::kBool:
+      t.add_bool(field.name, &(o.*field.flag), field.help);
+      break;
+    case back::IndexFieldKind::kStringList:
+      t.add_string_list(field.name, &(o.*field.list), field.help);
+      break;
+  }
+}
+
+}  // namespace
 
 void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_string("indices_paths", &o.indices_paths,
                "JSON file: index name -> folder, or -> {\"indice_folder\": ..., per-index "
                "options}; the first index is the default");
   t.add_int("port", &o.port, "TCP port to listen on (0: any free port, logged at startup)");
-  t.add_bool("enable_hdf5", &o.enable_hdf5,
-             "serve metadata from disk (here a SQLite file built once next to the index, "
-             "near-zero RAM) instead of memory");
-  t.add_bool("enable_faiss_memory_mapping", &o.enable_faiss_memory_mapping,
-             "memory-map the indices (a file, or a folder with populated.index + "
-             "merged_index.ivfdata) instead of reading them into RAM");
-  t.add_string_list("columns_to_return", &o.columns_to_return,
-                    "metadata columns to return; None: url, image_path, caption, NSFW");
-  t.add_bool("reorder_metadata_by_ivf_index", &o.reorder_metadata_by_ivf_index,
-             "reorder on-disk metadata by the image index's IVF lists (fast metadata for large "
-             "num_images; needs enable_hdf5 and an IVF image index)");
-  t.add_optional_string("default_backend", &o.default_backend,
-                        "defaultBackend of /config.json; None: the URL the browser used");
-  t.add_string("url_column", &o.url_column, "urlColumn of /config.json");
-  t.add_bool("enable_mclip_option", &o.enable_mclip_option,
-             "accepted for compatibility: multilingual CLIP is not available (use_mclip "
-             "requests get a 400)");
-  t.add_string("clip_model", &o.clip_model,
-               "model embedding the queries: ViT-B/32, ViT-L/14, hf_clip:ORG/NAME, "
-               "open_clip:ARCH/TAG or a local folder");
-  t.add_bool("use_jit", &o.use_jit, "accepted for compatibility (no effect)");
-  t.add_bool("use_arrow", &o.use_arrow,
-             "accepted for compatibility: metadata is read from metadata/*.parquet");
-  t.add_bool("provide_safety_model", &o.provide_safety_model,
-             "load the NSFW head (safetensors MLP, see --safety_model_path) for "
-             "use_safety_model");
-  t.add_bool("provide_violence_detector", &o.provide_violence_detector,
-             "load the violence prompt matrix (see --violence_detector_path) for "
-             "use_violence_detector");
-  t.add_bool("provide_aesthetic_embeddings", &o.provide_aesthetic_embeddings,
-             "load rating0..9.npy (see --aesthetic_embeddings_folder) for aesthetic_score; "
-             "missing files switch it off");
-  t.add_optional_string("safety_model_path", &o.safety_model_path,
-                        "safety head (.safetensors, docs/back.md); None: "
-                        "<cache>/<clip_model, / as _>/safety_head.safetensors");
-  t.add_optional_string("violence_detector_path", &o.violence_detector_path,
-                        "violence prompt matrix .npy (LAION's violence_detection_vit_b_32.npy "
-                        "etc.); None: <cache>/violence_detection_<vit_b_32|vit_l_14|...>.npy");
-  t.add_optional_string("aesthetic_embeddings_folder", &o.aesthetic_embeddings_folder,
-                        "folder of rating0.npy .. rating9.npy (LAION aesthetic-predictor); "
-                        "None: <cache>/aesthetic_embeddings/<vit_b_32|vit_l_14|...>");
+  // The original declares default_backend and url_column amid the per-index options; fire fills
+  // bare words in declaration order, so they keep their place before enable_mclip_option.
+  const auto fields = back::index_option_fields();
+  const auto config_json_place =
+      std::find_if(fields.begin(), fields.end(), [](const back::IndexOptionField& field) {
+        return field.flag == &search::IndexOptions::enable_mclip_option;
+      });
+  CLIPRET_CHECK(config_json_place != fields.end(), Internal,
+                "index_option_fields(): no place for the /config.json options");
+  for (auto field = fields.begin(); field != fields.end(); ++field) {
+    if (field == config_json_place) {
+      t.add_optional_string("default_backend", &o.default_backend,
+                            "defaultBackend of /config.json; None: the URL the browser used");
+      t.add_string("url_column", &o.url_column, "urlColumn of /config.json");
+    }
+    add_index_option(t, *field, o.index_defaults);
+  }
   t.add_string("host", &o.host, "address to listen on");
   t.add_optional_string("front_folder", &o.front_folder,
                         "built web front (index.html + assets); None: "
@@ -84,6 +85,8 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_optional_string("clip_cache_path", &o.clip_cache_path,
                         "model and resource cache; None means ~/.cache/clip_retrieval");
 }
+
+namespace {
 
 std::string default_front_folder() {
   namespace fs = std::filesystem;

@@ -167,6 +167,12 @@ void OptionTable::add_optional_string(const std::string& name, std::optional<std
        }});
 }
 
+void OptionTable::add_string_or_none(const std::string& name, std::string* field,
+                                     const std::string& help) {
+  add({name, OptionType::kString, field->empty() ? "None" : quote(*field), help, false, true,
+       [field](const std::string& v) { *field = is_none(v) ? "" : v; }});
+}
+
 void OptionTable::add_int(const std::string& name, int64_t* field, const std::string& help) {
   add({name, OptionType::kInt, std::to_string(*field), help, false, false,
        [field, name](const std::string& v) { *field = parse_int(name, v); }});

@@ -40,6 +40,9 @@ class OptionTable {
                   bool required = false);
   void add_optional_string(const std::string& name, std::optional<std::string>* field,
                            const std::string& help);
+  // A string whose empty value stands for None (shown as the default when the field is empty):
+  // None and "" both leave the field empty.
+  void add_string_or_none(const std::string& name, std::string* field, const std::string& help);
   void add_int(const std::string& name, int64_t* field, const std::string& help);
   void add_optional_int(const std::string& name, std::optional<int64_t>* field,
                         const std::string& help);

@@ -1,12 +1,12 @@
 #include "search/url_fetcher.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cstring>
-#include <memory>
+
+#include "core/http_client.h"
 
 namespace clipret::search {
 namespace {
@@ -31,48 +31,6 @@ bool is_private_ipv4(uint32_t a) {  // host byte order
          in(0xE0000000, 4) ||   // multicast
          in(0xF0000000, 4);     // reserved, broadcast
 }
-
-struct FetchState {
-  std::string body;
-  size_t max_bytes = 0;
-  bool too_large = false;
-  bool allow_private = false;
-  bool refused_address = false;
-};
-
-size_t write_body(char* data, size_t size, size_t count, void* user) {
-  auto* state = static_cast<FetchState*>(user);
-  const size_t n = size * count;
-  if (state->body.size() + n > state->max_bytes) {
-    state->too_large = true;
-    return 0;  // aborts the transfer
-  }
-  state->body.append(data, n);
-  return n;
-}
-
-curl_socket_t open_checked_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
-  auto* state = static_cast<FetchState*>(user);
-  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
-  const void* ip = nullptr;
-  if (address->family == AF_INET) {
-    ip = &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr;
-  } else if (address->family == AF_INET6) {
-    ip = &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr;
-  } else {
-    state->refused_address = true;
-    return CURL_SOCKET_BAD;
-  }
-  if (!state->allow_private && is_private_address(address->family, ip)) {
-    state->refused_address = true;
-    return CURL_SOCKET_BAD;
-  }
-  return ::socket(address->family, address->socktype, address->protocol);
-}
-
-struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
 
 }  // namespace
 
@@ -104,53 +62,43 @@ UrlFetchResult fetch_url(const std::string& url, const UrlFetchOptions& options)
     result.error = "image_url must be an http:// or https:// URL";
     return result;
   }
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) {
-    result.error = "cannot create a curl handle";
+  core::HttpRequestOptions request;
+  request.timeout_seconds = options.timeout_seconds;
+  request.connect_timeout_seconds = options.timeout_seconds;
+  request.max_body_bytes = options.max_bytes;
+  request.max_redirects = options.max_redirects;
+  request.user_agent = kUserAgent;
+  // Always a filter, even one allowing everything: it also turns off proxies from the
+  // environment and refuses non-IP sockets.
+  if (options.allow_private_addresses) {
+    request.peer_filter = [](int, const void*) { return true; };
+  } else {
+    request.peer_filter = [](int family, const void* address) {
+      return !is_private_address(family, address);
+    };
+  }
+  core::HttpResult fetched = core::http_get(url, request);
+  switch (fetched.failure) {
+    case core::HttpFailure::kNone:
+      break;
+    case core::HttpFailure::kRefusedPeer:
+      result.error =
+          "image_url resolves to a loopback, private or link-local address: refused (start back "
+          "with --allow_private_urls True to allow such addresses)";
+      return result;
+    case core::HttpFailure::kTooLarge:
+      result.error =
+          "image_url: the body is larger than " + std::to_string(options.max_bytes) + " bytes";
+      return result;
+    default:
+      result.error = "image_url: cannot fetch: " + fetched.error;
+      return result;
+  }
+  if (!fetched.ok()) {
+    result.error = "image_url: the server answered HTTP " + std::to_string(fetched.status);
     return result;
   }
-  FetchState state;
-  state.max_bytes = options.max_bytes;
-  state.allow_private = options.allow_private_addresses;
-  CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, options.max_redirects);
-  curl_easy_setopt(h, CURLOPT_PROXY, "");  // no proxy from the environment: we check peers
-  curl_easy_setopt(h, CURLOPT_USERAGENT, kUserAgent);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, options.timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options.timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &state);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked_socket);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &state);
-  const CURLcode code = curl_easy_perform(h);
-  if (state.refused_address) {
-    result.error =
-        "image_url resolves to a loopback, private or link-local address: refused (start back "
-        "with --allow_private_urls True to allow such addresses)";
-    return result;
-  }
-  if (state.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    result.error =
-        "image_url: the body is larger than " + std::to_string(options.max_bytes) + " bytes";
-    return result;
-  }
-  if (code != CURLE_OK) {
-    result.error = std::string("image_url: cannot fetch: ") + curl_easy_strerror(code);
-    return result;
-  }
-  long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status >= 300) {
-    result.error = "image_url: the server answered HTTP " + std::to_string(status);
-    return result;
-  }
-  result.body = std::move(state.body);
+  result.body = std::move(fetched.body);
   return result;
 }
 

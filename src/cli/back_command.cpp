@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "back/back_server.h"
+#include "back/back_runner.h"
 #include "back/index_option_fields.h"
 #include "cli/back_command.h"
 #include "cli/command.h"

@@ -8,7 +8,7 @@
 #include "cli/option_table.h"
 #include "core/compute_threads.h"
 #include "hub/hub_options.h"
-#include "search/filter.h"
+#include "search/filter_runner.h"
 
 namespace clipret::cli {
 

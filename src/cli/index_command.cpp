@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "core/launch_environment.h"
 #include "index/faiss_threads.h"
-#include "index/index_merge.h"
+#include "index/index_combiner_runner.h"
 #include "index/index_options.h"
 #include "index/index_runner.h"
 
@@ -104,7 +104,7 @@ int run_index_combiner_command(const std::vector<std::string>& args) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
   }
-  index::combine_indices(input_folder, output_folder);
+  index::run_index_combiner(input_folder, output_folder);
   return 0;
 }
 

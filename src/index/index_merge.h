@@ -6,6 +6,10 @@
 
 #include "index/faiss_index.h"
 
+namespace faiss {
+struct IndexIVF;
+}
+
 namespace clipret::index {
 
 // Appends the inverted lists of every index file in `part_paths` (memory-mapped one at a time)
@@ -15,19 +19,13 @@ namespace clipret::index {
 // compatible IVF index.
 void merge_parts_into(faiss::Index* target, const std::vector<std::string>& part_paths);
 
-struct CombineResult {
-  std::string populated_index;  // <output_folder>/populated.index
-  std::string ivfdata;          // <output_folder>/merged_index.ivfdata
-  int64_t vectors = 0;
-  int inputs = 0;
-};
+// The IVF index inside `index` (under a pre-transform, say); Error(kInvalidInput) naming `path`
+// when there is none.
+faiss::IndexIVF* ivf_of(faiss::Index* index, const std::string& path);
 
-// `index_combiner` (spec §4): the files of `input_folder` whose path contains "index", sorted,
-// merged on disk. The first, memory-mapped and emptied, is the template; all inverted lists go
-// to <output_folder>/merged_index.ivfdata and the index that points at it to
-// <output_folder>/populated.index (read it with IO_FLAG_ONDISK_SAME_DIR, or give the folder to
-// the back with memory mapping on). Inputs must be IVF indices with the same dimension, lists,
-// code size and coarse centroids. Outputs are written under temporary names and renamed.
-CombineResult combine_indices(const std::string& input_folder, const std::string& output_folder);
+// Throws Error(kInvalidInput) naming both files unless `other` has the dimension, list count,
+// code size, metric and coarse centroids of `reference` (indices trained together).
+void check_compatible(const faiss::IndexIVF& reference, const faiss::IndexIVF& other,
+                      const std::string& reference_path, const std::string& path);
 
 }  // namespace clipret::index

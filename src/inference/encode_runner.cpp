@@ -1,4 +1,4 @@
-#include "inference/encoder.h"
+#include "inference/encode_runner.h"
 
 #include <algorithm>
 #include <climits>

@@ -1,4 +1,4 @@
-#include "back/back_server.h"
+#include "back/back_runner.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "search/filter.h"
+#include "search/filter_runner.h"
 
 #include <faiss/Index.h>
 #include <faiss/impl/AuxIndexStructures.h>

@@ -1,4 +1,4 @@
-// back/back_server.h: `clip-retrieval back`: load the indices of indices_paths.json and serve them
+// back/back_runner.h: `clip-retrieval back`: load the indices of indices_paths.json and serve them
 // over HTTP until the process is stopped.
 #pragma once
 

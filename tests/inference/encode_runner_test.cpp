@@ -1,7 +1,7 @@
 // `clip-retrieval encode` with the tiny fixture model: the binary's embeddings against the
 // fixtures' reference outputs, token ids and pixels against the tokenizer and preprocess
 // fixtures, the hub path against the local folder, JSON lines against .npy, and the errors.
-#include "inference/encoder.h"
+#include "inference/encode_runner.h"
 
 #include <gtest/gtest.h>
 

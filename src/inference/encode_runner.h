@@ -1,5 +1,5 @@
-// inference/encoder.h: `clip-retrieval encode`: embeddings, token ids or preprocessed pixels of a
-// few inputs given on the command line, for scripting and for comparing with other
+// inference/encode_runner.h: `clip-retrieval encode`: embeddings, token ids or preprocessed pixels
+// of a few inputs given on the command line, for scripting and for comparing with other
 // implementations (the fixtures' ref_*.npy are such a comparison).
 //
 // One call encodes one modality: a .npy holds one matrix, so texts and images are never mixed

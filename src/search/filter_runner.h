@@ -1,5 +1,5 @@
-// search/filter.h: `clip-retrieval filter` (spec §8): copy the images of an index folder that best
-// match a text or an image query.
+// search/filter_runner.h: `clip-retrieval filter` (spec §8): copy the images of an index folder
+// that best match a text or an image query.
 #pragma once
 
 #include <cstdint>

@@ -101,15 +101,25 @@ std::string default_front_folder() {
   return (dir / ".." / "share" / "clip-retrieval" / "front").lexically_normal();
 }
 
-}  // namespace
-
-int run_back_command(const std::vector<std::string>& args) {
-  back::BackOptions options;
+OptionTable back_table(back::BackOptions& options) {
   OptionTable table("clip-retrieval back",
                     "Serve indices over HTTP with the original's API: /indices-list, "
                     "/knn-service, /metadata, /metrics, /metrics-summary, /config.json, /health "
                     "and the web front. See docs/back.md.");
   add_back_options(table, options);
+  return table;
+}
+
+}  // namespace
+
+std::vector<OptionTable> back_tables() {
+  static back::BackOptions defaults;
+  return {back_table(defaults)};
+}
+
+int run_back_command(const std::vector<std::string>& args) {
+  back::BackOptions options;
+  OptionTable table = back_table(options);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
     return 0;

@@ -7,15 +7,21 @@
 #include <string>
 #include <vector>
 
+#include "cli/option_table.h"
+
 namespace clipret::cli {
 
 // Runs a subcommand on the arguments that follow its name. Returns the exit code; throws
 // clipret::Error, which main() reports.
 using CommandFunction = int (*)(const std::vector<std::string>& args);
+// The option tables a command parses (two for `parquet`: cat and schema), bound to default
+// values that live as long as the program: what `--help` shows, and what tests walk.
+using CommandTables = std::vector<OptionTable> (*)();
 
 struct Command {
   const char* name;
   const char* summary;  // one line for `clip-retrieval --help`
+  CommandTables tables;
   CommandFunction run;
 };
 
@@ -29,5 +35,13 @@ int run_index_command(const std::vector<std::string>& args);
 int run_index_combiner_command(const std::vector<std::string>& args);
 int run_back_command(const std::vector<std::string>& args);
 int run_filter_command(const std::vector<std::string>& args);
+
+std::vector<OptionTable> inference_tables();
+std::vector<OptionTable> parquet_tables();
+std::vector<OptionTable> encode_tables();
+std::vector<OptionTable> index_tables();
+std::vector<OptionTable> index_combiner_tables();
+std::vector<OptionTable> back_tables();
+std::vector<OptionTable> filter_tables();
 
 }  // namespace clipret::cli

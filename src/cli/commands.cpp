@@ -5,18 +5,19 @@ namespace clipret::cli {
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"inference", "compute CLIP embeddings of images and captions (files or webdataset)",
-       run_inference_command},
+       inference_tables, run_inference_command},
       {"encode",
        "embed a few texts or images (or tokenize / preprocess them) as .npy or JSON lines",
-       run_encode_command},
+       encode_tables, run_encode_command},
       {"index", "build faiss indices of the embeddings within a memory budget (autofaiss's job)",
-       run_index_command},
+       index_tables, run_index_command},
       {"index_combiner", "merge IVF indices that share a trained quantizer, on disk",
-       run_index_combiner_command},
-      {"parquet", "inspect Parquet files: cat (rows as JSON lines), schema", run_parquet_command},
-      {"back", "serve indices over HTTP: knn search, metadata, metrics, the web front",
+       index_combiner_tables, run_index_combiner_command},
+      {"parquet", "inspect Parquet files: cat (rows as JSON lines), schema", parquet_tables,
+       run_parquet_command},
+      {"back", "serve indices over HTTP: knn search, metadata, metrics, the web front", back_tables,
        run_back_command},
-      {"filter", "copy the images of an index that best match a text or image query",
+      {"filter", "copy the images of an index that best match a text or image query", filter_tables,
        run_filter_command},
   };
   return kCommands;

@@ -41,10 +41,7 @@ void add_encode_options(OptionTable& t, inference::EncodeOptions& o) {
                         "model download cache; None means ~/.cache/clip_retrieval");
 }
 
-}  // namespace
-
-int run_encode_command(const std::vector<std::string>& args) {
-  inference::EncodeOptions options;
+OptionTable encode_table(inference::EncodeOptions& options) {
   OptionTable table(
       "clip-retrieval encode",
       "Embed a few texts or images with a CLIP model, one row per input in the order given, "
@@ -52,6 +49,19 @@ int run_encode_command(const std::vector<std::string>& args) {
       "With --tokens_only / --pixels_only, the model inputs instead: token ids or preprocessed "
       "pixels.");
   add_encode_options(table, options);
+  return table;
+}
+
+}  // namespace
+
+std::vector<OptionTable> encode_tables() {
+  static inference::EncodeOptions defaults;
+  return {encode_table(defaults)};
+}
+
+int run_encode_command(const std::vector<std::string>& args) {
+  inference::EncodeOptions options;
+  OptionTable table = encode_table(options);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
     return 0;

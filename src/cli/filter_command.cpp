@@ -12,8 +12,9 @@
 
 namespace clipret::cli {
 
-int run_filter_command(const std::vector<std::string>& args) {
-  search::FilterOptions o;
+namespace {
+
+OptionTable filter_table(search::FilterOptions& o) {
   OptionTable t("clip-retrieval filter",
                 "Copy the images of an index folder that best match a text or an image query "
                 "into a folder, and print their urls.");
@@ -30,6 +31,19 @@ int run_filter_command(const std::vector<std::string>& args) {
                "folder)");
   t.add_optional_string("clip_cache_path", &o.clip_cache_path,
                         "model download cache; None means ~/.cache/clip_retrieval");
+  return t;
+}
+
+}  // namespace
+
+std::vector<OptionTable> filter_tables() {
+  static search::FilterOptions defaults;
+  return {filter_table(defaults)};
+}
+
+int run_filter_command(const std::vector<std::string>& args) {
+  search::FilterOptions o;
+  OptionTable t = filter_table(o);
   if (!t.parse(args)) {
     std::fputs(t.help().c_str(), stdout);
     return 0;

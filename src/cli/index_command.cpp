@@ -62,15 +62,48 @@ void set_threads(const std::optional<int64_t>& nb_cores) {
   index::set_faiss_threads(threads);
 }
 
-}  // namespace
-
-int run_index_command(const std::vector<std::string>& args) {
-  index::IndexOptions options;
+OptionTable index_table(index::IndexOptions& options) {
   OptionTable table("clip-retrieval index",
                     "Build faiss indices of the image and text embeddings within a memory "
                     "budget: <index_folder>/image.index, image.json (choice, parameters and "
                     "metrics), text.index, text.json, metadata/.");
   add_index_options(table, options);
+  return table;
+}
+
+struct CombinerFolders {
+  std::string input_folder;
+  std::string output_folder;
+};
+
+OptionTable index_combiner_table(CombinerFolders& folders) {
+  OptionTable table("clip-retrieval index_combiner",
+                    "Merge IVF indices trained with the same quantizer on disk: "
+                    "<output_folder>/populated.index + merged_index.ivfdata, served memory-mapped "
+                    "(place the folder as <index_folder>/image.index/).");
+  table.add_string("input_folder", &folders.input_folder,
+                   "folder of the indices to merge (files whose name contains \"index\")",
+                   /*required=*/true);
+  table.add_string("output_folder", &folders.output_folder,
+                   "receives populated.index and merged_index.ivfdata", /*required=*/true);
+  return table;
+}
+
+}  // namespace
+
+std::vector<OptionTable> index_tables() {
+  static index::IndexOptions defaults;
+  return {index_table(defaults)};
+}
+
+std::vector<OptionTable> index_combiner_tables() {
+  static CombinerFolders defaults;
+  return {index_combiner_table(defaults)};
+}
+
+int run_index_command(const std::vector<std::string>& args) {
+  index::IndexOptions options;
+  OptionTable table = index_table(options);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
@@ -87,24 +120,13 @@ int run_index_command(const std::vector<std::string>& args) {
 }
 
 int run_index_combiner_command(const std::vector<std::string>& args) {
-  std::string input_folder;
-  std::string output_folder;
-  OptionTable table("clip-retrieval index_combiner",
-                    "Merge IVF indices trained with the same quantizer on disk: "
-                    "<output_folder>/populated.index + merged_index.ivfdata, served memory-mapped "
-                    "(place the folder as <index_folder>/image.index/).");
-  table.add_string("input_folder", &input_folder,
-                   "folder of the indices to merge (files whose name contains \"index\")",
-                   /*required=*/true);
-  table.add_string("output_folder", &output_folder,
-                   "receives populated.index and "
-                   "merged_index.ivfdata",
-                   /*required=*/true);
+  CombinerFolders folders;
+  OptionTable table = index_combiner_table(folders);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
   }
-  index::run_index_combiner(input_folder, output_folder);
+  index::run_index_combiner(folders.input_folder, folders.output_folder);
   return 0;
 }
 

@@ -82,14 +82,28 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
              "submitting it");
 }
 
-int run_inference_command(const std::vector<std::string>& args) {
-  inference::InferenceOptions options;
+namespace {
+
+OptionTable inference_table(inference::InferenceOptions& options) {
   OptionTable table(
       "clip-retrieval inference",
       "Compute CLIP embeddings for a folder of files or webdataset shards, written as "
       "img_emb/img_emb_N.npy, text_emb/text_emb_N.npy (float16, L2-normalised) and "
       "metadata/metadata_N.parquet.");
   add_inference_options(table, options);
+  return table;
+}
+
+}  // namespace
+
+std::vector<OptionTable> inference_tables() {
+  static inference::InferenceOptions defaults;
+  return {inference_table(defaults)};
+}
+
+int run_inference_command(const std::vector<std::string>& args) {
+  inference::InferenceOptions options;
+  OptionTable table = inference_table(options);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
     return 0;

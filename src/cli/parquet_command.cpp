@@ -33,26 +33,43 @@ std::vector<std::string> split_columns(const std::string& text) {
   return columns;
 }
 
-int run_cat(const std::vector<std::string>& args) {
+struct CatArguments {
   std::string path;
   std::string columns;
   int64_t limit = -1;
+};
+
+OptionTable cat_table(CatArguments& a) {
   OptionTable table("clip-retrieval parquet cat",
                     "Print the rows of a Parquet file as JSON lines: one object per row, nulls "
                     "as null, floats round-trippable.");
-  table.add_string("file", &path, "the Parquet file", /*required=*/true);
-  table.add_string("columns", &columns,
+  table.add_string("file", &a.path, "the Parquet file", /*required=*/true);
+  table.add_string("columns", &a.columns,
                    "comma-separated columns to print, in this order; empty prints all");
-  table.add_int("limit", &limit, "rows to print at most; -1 prints all");
+  table.add_int("limit", &a.limit, "rows to print at most; -1 prints all");
+  return table;
+}
+
+OptionTable schema_table(std::string& path) {
+  OptionTable table("clip-retrieval parquet schema",
+                    "Print a Parquet file's columns, key-value metadata keys and row groups "
+                    "(codec, encodings, sizes, null counts, min/max per column chunk).");
+  table.add_string("file", &path, "the Parquet file", /*required=*/true);
+  return table;
+}
+
+int run_cat(const std::vector<std::string>& args) {
+  CatArguments a;
+  OptionTable table = cat_table(a);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
   }
   parquet::CatOptions options;
-  options.columns = split_columns(columns);
-  options.limit = limit;
+  options.columns = split_columns(a.columns);
+  options.limit = a.limit;
   std::ios::sync_with_stdio(false);
-  parquet::write_json_lines(path, options, std::cout);
+  parquet::write_json_lines(a.path, options, std::cout);
   std::cout.flush();
   CLIPRET_CHECK(std::cout.good(), Io, "cannot write to stdout");
   return 0;
@@ -60,10 +77,7 @@ int run_cat(const std::vector<std::string>& args) {
 
 int run_schema(const std::vector<std::string>& args) {
   std::string path;
-  OptionTable table("clip-retrieval parquet schema",
-                    "Print a Parquet file's columns, key-value metadata keys and row groups "
-                    "(codec, encodings, sizes, null counts, min/max per column chunk).");
-  table.add_string("file", &path, "the Parquet file", /*required=*/true);
+  OptionTable table = schema_table(path);
   if (!table.parse(args)) {
     std::fputs(table.help().c_str(), stdout);
     return 0;
@@ -74,6 +88,12 @@ int run_schema(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+std::vector<OptionTable> parquet_tables() {
+  static CatArguments cat_defaults;
+  static std::string schema_path;
+  return {cat_table(cat_defaults), schema_table(schema_path)};
+}
 
 int run_parquet_command(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {

@@ -9,7 +9,7 @@
 #include <exception>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <string_view>
 
 #include "back/knn_request.h"
 #include "back/metadata_json.h"
@@ -31,6 +31,12 @@ constexpr const char* kAllowOrigin = "Access-Control-Allow-Origin";
 // so every route accepts them.
 std::string api_path(const char* name) {
   return std::string("/+") + name;
+}
+
+// "/config.json", with any number of leading slashes (as api_path's routes).
+bool is_config_path(std::string_view path) {
+  const size_t name = path.find_first_not_of('/');
+  return name > 0 && name != std::string_view::npos && path.substr(name) == "config.json";
 }
 
 // /metadata answers for more ids than this are streamed with chunked transfer encoding.
@@ -116,7 +122,6 @@ struct HttpServer::Impl {
   BackMetrics& metrics;
   ServerOptions options;
   httplib::Server server;
-  const std::regex config_path{"/+config\\.json"};
   int port = 0;
 
   Impl(const search::KnnService& s, BackMetrics& m, ServerOptions o)
@@ -135,8 +140,7 @@ struct HttpServer::Impl {
     // registers it before its static route); httplib serves mounted files before any route,
     // so it is answered before routing.
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if ((req.method != "GET" && req.method != "HEAD") ||
-          !std::regex_match(req.path, config_path)) {
+      if ((req.method != "GET" && req.method != "HEAD") || !is_config_path(req.path)) {
         return httplib::Server::HandlerResponse::Unhandled;
       }
       write_config_json(req, res);

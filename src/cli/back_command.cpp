@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 
 #include "back/back_runner.h"
@@ -120,10 +119,7 @@ std::vector<OptionTable> back_tables() {
 int run_back_command(const std::vector<std::string>& args) {
   back::BackOptions options;
   OptionTable table = back_table(options);
-  if (!table.parse(args)) {
-    std::fputs(table.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(table, args)) return 0;
   // Requests run in parallel already: faiss's OpenMP team per search stays small, and OpenBLAS
   // (a model's large batches) gets the cores.
   core::configure_compute_threads(

@@ -28,6 +28,10 @@ struct Command {
 // All subcommands, in the order `--help` lists them.
 const std::vector<Command>& commands();
 
+// Parses `args` into `table`'s fields. On `--help` prints the table's help to stdout and returns
+// false: the command then exits 0.
+bool parse_or_show_help(OptionTable& table, const std::vector<std::string>& args);
+
 int run_inference_command(const std::vector<std::string>& args);
 int run_parquet_command(const std::vector<std::string>& args);
 int run_encode_command(const std::vector<std::string>& args);

@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include <cstdio>
+
 namespace clipret::cli {
 
 const std::vector<Command>& commands() {
@@ -21,6 +23,12 @@ const std::vector<Command>& commands() {
        run_filter_command},
   };
   return kCommands;
+}
+
+bool parse_or_show_help(OptionTable& table, const std::vector<std::string>& args) {
+  if (table.parse(args)) return true;
+  std::fputs(table.help().c_str(), stdout);
+  return false;
 }
 
 }  // namespace clipret::cli

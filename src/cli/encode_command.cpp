@@ -1,7 +1,6 @@
 // `clip-retrieval encode`: the option table over EncodeOptions, then inference::run_encode.
 // This command owns stdout: JSON lines go there, everything else (logs, progress) to stderr.
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 
 #include "cli/command.h"
@@ -62,10 +61,7 @@ std::vector<OptionTable> encode_tables() {
 int run_encode_command(const std::vector<std::string>& args) {
   inference::EncodeOptions options;
   OptionTable table = encode_table(options);
-  if (!table.parse(args)) {
-    std::fputs(table.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(table, args)) return 0;
   inference::EncodeEnvironment environment;
   environment.hub = hub::hub_options_from_environment(options.clip_cache_path);
   // OpenBLAS on every core for the model's batches (its one setting for the whole run).

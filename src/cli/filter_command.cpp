@@ -1,7 +1,6 @@
 // `clip-retrieval filter`: the option table over FilterOptions, then search::run_filter. The
 // summary and the urls of the hits go to stdout.
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 
 #include "cli/command.h"
@@ -44,10 +43,7 @@ std::vector<OptionTable> filter_tables() {
 int run_filter_command(const std::vector<std::string>& args) {
   search::FilterOptions o;
   OptionTable t = filter_table(o);
-  if (!t.parse(args)) {
-    std::fputs(t.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(t, args)) return 0;
   search::FilterEnvironment environment;
   environment.hub = hub::hub_options_from_environment(o.clip_cache_path);
   // OpenBLAS on every core for the model's batches (its one setting for the whole run).

@@ -1,6 +1,5 @@
 // `clip-retrieval index` (spec §2 + autofaiss's build_index options) and `index_combiner`
 // (spec §4): option tables over IndexOptions, then one library call each.
-#include <cstdio>
 #include <cstdlib>
 
 #include "cli/command.h"
@@ -104,10 +103,7 @@ std::vector<OptionTable> index_combiner_tables() {
 int run_index_command(const std::vector<std::string>& args) {
   index::IndexOptions options;
   OptionTable table = index_table(options);
-  if (!table.parse(args)) {
-    std::fputs(table.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(table, args)) return 0;
   set_threads(options.nb_cores);
   index::IndexEnvironment environment;
   const core::LaunchEnvironment launch = core::launch_environment_from_env();
@@ -122,10 +118,7 @@ int run_index_command(const std::vector<std::string>& args) {
 int run_index_combiner_command(const std::vector<std::string>& args) {
   CombinerFolders folders;
   OptionTable table = index_combiner_table(folders);
-  if (!table.parse(args)) {
-    std::fputs(table.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(table, args)) return 0;
   index::run_index_combiner(folders.input_folder, folders.output_folder);
   return 0;
 }

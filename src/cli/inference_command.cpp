@@ -104,10 +104,7 @@ std::vector<OptionTable> inference_tables() {
 int run_inference_command(const std::vector<std::string>& args) {
   inference::InferenceOptions options;
   OptionTable table = inference_table(options);
-  if (!table.parse(args)) {
-    std::fputs(table.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(table, args)) return 0;
   if (options.distribution_strategy == "slurm") {
     inference::validate(options);
     std::vector<std::string> exclude = {"distribution_strategy", "dry_run"};

@@ -61,10 +61,7 @@ OptionTable schema_table(std::string& path) {
 int run_cat(const std::vector<std::string>& args) {
   CatArguments a;
   OptionTable table = cat_table(a);
-  if (!table.parse(args)) {
-    std::fputs(table.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(table, args)) return 0;
   parquet::CatOptions options;
   options.columns = split_columns(a.columns);
   options.limit = a.limit;
@@ -78,10 +75,7 @@ int run_cat(const std::vector<std::string>& args) {
 int run_schema(const std::vector<std::string>& args) {
   std::string path;
   OptionTable table = schema_table(path);
-  if (!table.parse(args)) {
-    std::fputs(table.help().c_str(), stdout);
-    return 0;
-  }
+  if (!parse_or_show_help(table, args)) return 0;
   parquet::describe_parquet_file(path, std::cout);
   std::cout.flush();
   return 0;

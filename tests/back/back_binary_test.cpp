@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/npy_writer.h"
+#include "model/safetensors_writer.h"
 #include "search/index_fixture.h"
 
 extern char** environ;
@@ -95,6 +97,40 @@ TEST(BackBinary, EndToEndRequestOfTheOriginalTests) {
   r = c.Post("/knn-service", request.dump(), "text/plain");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
+}
+
+// The optional resources each say in the log where they were loaded from, as the aesthetic
+// vectors do, so a missing or misplaced file is visible at startup.
+TEST(BackBinary, LoadedSafetyAndViolenceResourcesAreLogged) {
+  testing::TempDir dir;
+  const testing::IndexFixture fixture = testing::IndexFixture::build(dir, "example_index");
+  const auto dim = static_cast<int64_t>(fixture.dim);
+  std::vector<float> prompts(static_cast<size_t>(2 * dim), 0.5f);
+  core::write_npy(dir.file("violence.npy"), core::NpyDtype::kFloat32,
+                  {2, static_cast<uint64_t>(dim)}, prompts.data());
+  model::write_safetensors(
+      dir.file("safety.safetensors"),
+      {model::SafetensorsTensorData{
+           "layers.0.weight", {1, dim}, std::vector<float>(static_cast<size_t>(dim), 0.1f)},
+       model::SafetensorsTensorData{"layers.0.bias", {1}, {0.0f}}});
+  testing::write_file(dir.file("indices_paths.json"),
+                      json({{"example_index", fixture.folder}}).dump());
+  const std::string log = dir.file("back.log");
+  BackProcess back(
+      {"--port=0", "--indices_paths=" + dir.file("indices_paths.json"),
+       "--enable_mclip_option=False", "--clip_model=" + fixture.model_folder,
+       "--clip_cache_path=" + dir.file("cache"), "--provide_violence_detector=True",
+       "--violence_detector_path=" + dir.file("violence.npy"), "--provide_safety_model=True",
+       "--safety_model_path=" + dir.file("safety.safetensors")},
+      log);
+  ASSERT_GT(back.wait_for_port(log, std::chrono::seconds(60)), 0) << testing::read_file(log);
+  const std::string text = testing::read_file(log);
+  EXPECT_NE(text.find("example_index: violence prompts from " + dir.file("violence.npy")),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("example_index: safety model from " + dir.file("safety.safetensors")),
+            std::string::npos)
+      << text;
 }
 
 TEST(BackBinary, StartupErrorsNameTheProblem) {

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "loopback_http_server.h"
+
 namespace clipret::core {
 namespace {
 
@@ -18,21 +20,21 @@ std::string payload() {  // large enough to arrive in several chunks
 }
 
 // An HTTP server on 127.0.0.1 (never the network).
-class LocalServer {
+class LocalServer : public testing::LoopbackHttpServer {
  public:
   LocalServer() {
-    server_.Get("/ok", [](const httplib::Request&, httplib::Response& res) {
+    server().Get("/ok", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("hello", "text/plain");
     });
-    server_.Get("/missing", [](const httplib::Request&, httplib::Response& res) {
+    server().Get("/missing", [](const httplib::Request&, httplib::Response& res) {
       res.status = 404;
       res.set_content("no such file", "text/plain");
     });
-    server_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
+    server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(5000, 'x'), "text/plain");
     });
     // No Content-Length: only counting the bytes can enforce the limit.
-    server_.Get("/big_chunked", [](const httplib::Request&, httplib::Response& res) {
+    server().Get("/big_chunked", [](const httplib::Request&, httplib::Response& res) {
       res.set_chunked_content_provider("text/plain", [](size_t offset, httplib::DataSink& sink) {
         if (offset >= 5000) {
           sink.done();
@@ -42,38 +44,24 @@ class LocalServer {
         return sink.write(block.data(), block.size());
       });
     });
-    server_.Get("/payload", [](const httplib::Request&, httplib::Response& res) {
+    server().Get("/payload", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(payload(), "application/octet-stream");
     });
-    server_.Get("/headers", [](const httplib::Request& req, httplib::Response& res) {
+    server().Get("/headers", [](const httplib::Request& req, httplib::Response& res) {
       res.set_content(req.get_header_value("X-Test") + "|" + req.get_header_value("User-Agent"),
                       "text/plain");
     });
     // /hop3 → /hop2 → /hop1 → /ok
-    server_.Get("/hop1",
-                [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/ok"); });
-    server_.Get("/hop2",
-                [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/hop1"); });
-    server_.Get("/hop3",
-                [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/hop2"); });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    server().Get("/hop1",
+                 [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/ok"); });
+    server().Get("/hop2", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("/hop1");
+    });
+    server().Get("/hop3", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("/hop2");
+    });
+    start();
   }
-  ~LocalServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
 };
 
 HttpRequestOptions bounded() {

@@ -6,6 +6,8 @@
 
 #include <thread>
 
+#include "loopback_http_server.h"
+
 namespace clipret::search {
 namespace {
 
@@ -39,35 +41,21 @@ TEST(IsPrivateAddress, RefusesSpecialRanges) {
   }
 }
 
-class LocalServer {
+class LocalServer : public testing::LoopbackHttpServer {
  public:
   LocalServer() {
-    server_.Get("/ok", [](const httplib::Request&, httplib::Response& res) {
+    server().Get("/ok", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("hello", "text/plain");
     });
-    server_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
+    server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(5000, 'x'), "text/plain");
     });
-    server_.Get("/missing",
-                [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
-    server_.Get("/redirect",
-                [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/ok"); });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
+    server().Get("/missing",
+                 [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+    server().Get("/redirect",
+                 [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/ok"); });
+    start();
   }
-  ~LocalServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
 };
 
 TEST(FetchUrl, RefusesLoopbackUnlessAllowed) {

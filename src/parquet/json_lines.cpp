@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "core/json_text.h"
 #include "parquet/json_value_format.h"
 #include "parquet/parquet_reader.h"
 #include "parquet/table.h"
@@ -13,7 +14,7 @@ void write_table_json_lines(const Table& table, size_t begin, size_t end, std::o
   std::vector<std::string> keys;
   for (const Column& column : table.columns()) {
     std::string key;
-    append_json_string(column.name(), &key);
+    core::append_json_string(column.name(), key, core::InvalidUtf8::kEscapeBytes);
     key.append(": ");
     keys.push_back(std::move(key));
   }

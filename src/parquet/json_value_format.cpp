@@ -12,6 +12,22 @@ namespace clipret::parquet {
 
 namespace {
 
+// Bytes as a JSON string, invalid UTF-8 as \u00XX (binary columns stay recoverable).
+void append_bytes_string(std::string_view bytes, std::string* out) {
+  core::append_json_string(bytes, *out, core::InvalidUtf8::kEscapeBytes);
+}
+
+// Python's json.dumps of a float: repr, and NaN / Infinity / -Infinity for the others.
+void append_json_float(double value, std::string* out) {
+  if (std::isnan(value)) {
+    out->append("NaN");
+  } else if (std::isinf(value)) {
+    out->append(value > 0 ? "Infinity" : "-Infinity");
+  } else {
+    core::append_python_float(value, *out);
+  }
+}
+
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
@@ -185,7 +201,7 @@ void append_bytes_value(std::string_view v, const ColumnType& type, std::string*
       return append_uuid(v, out);
     case LogicalKind::kFloat16:
       if (v.size() == 2) {
-        return append_python_float(
+        return append_json_float(
             half_to_double(static_cast<uint16_t>(static_cast<unsigned char>(v[0]) |
                                                  (static_cast<unsigned char>(v[1]) << 8))),
             out);
@@ -194,24 +210,10 @@ void append_bytes_value(std::string_view v, const ColumnType& type, std::string*
     default:
       break;
   }
-  append_json_string(v, out);
+  append_bytes_string(v, out);
 }
 
 }  // namespace
-
-void append_json_string(std::string_view bytes, std::string* out) {
-  core::append_json_string(bytes, *out, core::InvalidUtf8::kEscapeBytes);
-}
-
-void append_python_float(double value, std::string* out) {
-  if (std::isnan(value)) {
-    out->append("NaN");
-  } else if (std::isinf(value)) {
-    out->append(value > 0 ? "Infinity" : "-Infinity");
-  } else {
-    core::append_python_float(value, *out);
-  }
-}
 
 void append_json_value(const Column& column, size_t row, std::string* out) {
   const ColumnType& type = column.type();
@@ -243,10 +245,10 @@ void append_json_value(const Column& column, size_t row, std::string* out) {
       return;
     }
     case PhysicalType::kFloat:
-      append_python_float(static_cast<double>(column.float_at(row)), out);
+      append_json_float(static_cast<double>(column.float_at(row)), out);
       return;
     case PhysicalType::kDouble:
-      append_python_float(column.double_at(row), out);
+      append_json_float(column.double_at(row), out);
       return;
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray:

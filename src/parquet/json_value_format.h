@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <string>
-#include <string_view>
 
 namespace clipret::parquet {
 
@@ -18,11 +17,5 @@ class Column;
 
 // Appends the JSON text of row `row` of `column` to `out` ("null" for nulls).
 void append_json_value(const Column& column, size_t row, std::string* out);
-
-// Appends `bytes` as a quoted JSON string.
-void append_json_string(std::string_view bytes, std::string* out);
-
-// Appends Python's repr of `value`.
-void append_python_float(double value, std::string* out);
 
 }  // namespace clipret::parquet

@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_BASEDIR="$(pwd)"
+# The sanitizer builds carry debug info, for which ccache also hashes the build folder unless told
+# not to: without this, a checkout in another folder (CI's fresh clone) recompiles them all.
+export CCACHE_NOHASHDIR=true
 jobs=${CLIPRET_JOBS:-$(nproc)}
 
 CLIPRET_CMAKE_ARGS="-DCLIPRET_WERROR=ON ${CLIPRET_CMAKE_ARGS:-}" scripts/setup.sh

@@ -7,10 +7,11 @@
 
 #include <chrono>
 #include <exception>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "back/front_routes.h"
+#include "back/indices_info_json.h"
 #include "back/knn_request.h"
 #include "back/metadata_json.h"
 #include "back/metrics.h"
@@ -33,26 +34,8 @@ std::string api_path(const char* name) {
   return std::string("/+") + name;
 }
 
-// "/config.json", with any number of leading slashes (as api_path's routes).
-bool is_config_path(std::string_view path) {
-  const size_t name = path.find_first_not_of('/');
-  return name > 0 && name != std::string_view::npos && path.substr(name) == "config.json";
-}
-
 // /metadata answers for more ids than this are streamed with chunked transfer encoding.
 constexpr size_t kStreamedMetadataIds = 4096;
-
-constexpr const char* kFrontMissingPage =
-    "<!doctype html><html><head><meta charset=\"utf-8\"><title>clip-retrieval back</title>"
-    "</head><body><h1>clip-retrieval back is running</h1><p>No web front was found, so there is "
-    "no UI here. Start back with <code>--front_folder DIR</code>, DIR being a built front (a "
-    "folder holding <code>index.html</code> and its assets; for the original clip-retrieval "
-    "front, the <code>build/</code> folder that <code>npm install && npm run build</code> "
-    "writes in its <code>front/</code>), or install one into "
-    "<code>&lt;prefix&gt;/share/clip-retrieval/front</code>.</p><p>The API answers at "
-    "<code>/indices-list</code>, <code>/knn-service</code>, <code>/metadata</code>, "
-    "<code>/metrics</code>, <code>/metrics-summary</code>, <code>/config.json</code> and "
-    "<code>/health</code>.</p></body></html>";
 
 int status_of(ErrorKind kind) {
   switch (kind) {
@@ -136,16 +119,6 @@ struct HttpServer::Impl {
     server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.has_header(kAllowOrigin)) res.set_header(kAllowOrigin, "*");
     });
-    // /config.json must win over a file of that name in the front folder (the original
-    // registers it before its static route); httplib serves mounted files before any route,
-    // so it is answered before routing.
-    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if ((req.method != "GET" && req.method != "HEAD") || !is_config_path(req.path)) {
-        return httplib::Server::HandlerResponse::Unhandled;
-      }
-      write_config_json(req, res);
-      return httplib::Server::HandlerResponse::Handled;
-    });
     server.set_error_handler(
         httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
@@ -173,20 +146,6 @@ struct HttpServer::Impl {
     add_routes();
   }
 
-  void write_config_json(const httplib::Request& req, httplib::Response& res) const {
-    std::string backend;
-    if (options.default_backend) {
-      backend = *options.default_backend;
-    } else {
-      // Flask's request.host_url: scheme://Host/
-      const std::string host = req.get_header_value("Host");
-      backend = "http://" + (host.empty() ? std::string("localhost") : host) + "/";
-    }
-    nlohmann::ordered_json config = {
-        {"defaultBackend", backend}, {"defaultIndex", ""}, {"urlColumn", options.url_column}};
-    res.set_content(config.dump(), kJson);
-  }
-
   void add_routes() {
     server.Options(".*", [](const httplib::Request& req, httplib::Response& res) {
       res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
@@ -199,6 +158,9 @@ struct HttpServer::Impl {
     });
     server.Get(api_path("indices-list"), [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(nlohmann::json(service.index_names()).dump(), kJson);
+    });
+    server.Get(api_path("indices-info"), [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(indices_info_json(service.describe_indices()), kJson);
     });
     server.Post(api_path("knn-service"),
                 [this](const httplib::Request& req, httplib::Response& res) {
@@ -243,20 +205,11 @@ struct HttpServer::Impl {
                [this](const httplib::Request&, httplib::Response& res) {
                  res.set_content(metrics.summary_text(), "text/plain");
                });
-    std::error_code ec;
-    const bool front_present = !options.front_folder.empty() &&
-                               std::filesystem::is_regular_file(
-                                   std::filesystem::path(options.front_folder) / "index.html", ec);
-    if (front_present) {
-      server.set_mount_point("/", options.front_folder);
-      CLIPRET_LOG_INFO("serving the front from %s", options.front_folder.c_str());
-    } else {
-      CLIPRET_LOG_INFO("no built front in '%s': / answers a page saying so",
-                       options.front_folder.c_str());
-      server.Get("/+", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content(kFrontMissingPage, "text/html; charset=utf-8");
-      });
-    }
+    FrontRoutesOptions front;
+    front.front_folder = options.front_folder;
+    front.default_backend = options.default_backend;
+    front.url_column = options.url_column;
+    install_front_routes(server, front);
   }
 };
 

@@ -73,6 +73,77 @@ std::optional<double> aesthetic_number(const json& root, const char* key) {
   return d;
 }
 
+std::vector<float> number_list(const json& v, const std::string& name) {
+  CLIPRET_CHECK(v.is_array() && !v.empty(), InvalidInput, "%s must be a non-empty list of numbers",
+                name.c_str());
+  std::vector<float> vector;
+  vector.reserve(v.size());
+  for (const json& x : v) {
+    CLIPRET_CHECK(x.is_number(), InvalidInput, "%s must be a non-empty list of numbers",
+                  name.c_str());
+    vector.push_back(x.get<float>());
+  }
+  return vector;
+}
+
+// query_terms: [{"text" | "image" | "image_url" | "embedding_input": ..., "weight": w}, ...],
+// exactly one input per term, weight 1 when absent.
+std::vector<search::QueryTerm> parse_query_terms(const json& terms) {
+  using Kind = search::QueryTerm::Kind;
+  CLIPRET_CHECK(terms.is_array() && !terms.empty(), InvalidInput,
+                "query_terms must be a non-empty list of terms");
+  CLIPRET_CHECK(terms.size() <= search::kMaxQueryTerms, InvalidInput,
+                "query_terms holds %zu terms; at most %zu are allowed", terms.size(),
+                search::kMaxQueryTerms);
+  std::vector<search::QueryTerm> parsed;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const json& term = terms[i];
+    const std::string name = "query_terms[" + std::to_string(i) + "]";
+    CLIPRET_CHECK(term.is_object(), InvalidInput, "%s must be an object", name.c_str());
+    search::QueryTerm out;
+    int inputs = 0;
+    for (const auto& [key, value] : term.items()) {
+      const std::string field_name = name + "." + key;
+      if (key == "weight") {
+        CLIPRET_CHECK(value.is_number() && std::isfinite(value.get<double>()), InvalidInput,
+                      "%s must be a number", field_name.c_str());
+        out.weight = value.get<float>();
+        continue;
+      }
+      ++inputs;
+      if (key == "embedding_input") {
+        out.kind = Kind::kEmbedding;
+        out.embedding = number_list(value, field_name);
+        continue;
+      }
+      CLIPRET_CHECK(key == "text" || key == "image" || key == "image_url", InvalidInput,
+                    "%s: unknown key (a term holds one of text, image, image_url, "
+                    "embedding_input, and weight)",
+                    field_name.c_str());
+      CLIPRET_CHECK(value.is_string() && !value.get<std::string>().empty(), InvalidInput,
+                    "%s must be a non-empty string", field_name.c_str());
+      if (key == "text") {
+        out.kind = Kind::kText;
+        out.value = value.get<std::string>();
+      } else if (key == "image_url") {
+        out.kind = Kind::kImageUrl;
+        out.value = value.get<std::string>();
+      } else {
+        out.kind = Kind::kImage;
+        std::optional<std::string> bytes = search::base64_decode(value.get<std::string>());
+        CLIPRET_CHECK(bytes.has_value(), InvalidInput, "%s must be base64-encoded image bytes",
+                      field_name.c_str());
+        out.value = std::move(*bytes);
+      }
+    }
+    CLIPRET_CHECK(inputs == 1, InvalidInput,
+                  "%s must hold exactly one of text, image, image_url and embedding_input",
+                  name.c_str());
+    parsed.push_back(std::move(out));
+  }
+  return parsed;
+}
+
 OrderedJson value_json(const metadata::MetadataValue& value) {
   if (std::holds_alternative<bool>(value)) return std::get<bool>(value);
   if (std::holds_alternative<int64_t>(value)) return std::get<int64_t>(value);
@@ -109,14 +180,16 @@ search::KnnQuery parse_knn_request(const std::string& body) {
   }
   query.image_url = optional_string(root, "image_url");
   if (const json* v = field(root, "embedding_input")) {
-    CLIPRET_CHECK(v->is_array(), InvalidInput, "embedding_input must be a list of numbers");
-    std::vector<float> vector;
-    vector.reserve(v->size());
-    for (const json& x : *v) {
-      CLIPRET_CHECK(x.is_number(), InvalidInput, "embedding_input must be a list of numbers");
-      vector.push_back(x.get<float>());
-    }
-    query.embedding_input = std::move(vector);
+    query.embedding_input = number_list(*v, "embedding_input");
+  }
+
+  if (const json* terms = field(root, "query_terms")) {
+    query.terms = parse_query_terms(*terms);
+    const bool single_input = (query.text && !query.text->empty()) || query.image ||
+                              query.image_url || query.embedding_input;
+    CLIPRET_CHECK(!single_input, InvalidInput,
+                  "query_terms replaces text, image, image_url and embedding_input: give either "
+                  "query_terms or one of them");
   }
 
   const json* modality = field(root, "modality");

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 
 #include "back/back_runner.h"
 #include "back/index_option_fields.h"
 #include "cli/back_command.h"
 #include "cli/command.h"
+#include "cli/front_folder.h"
 #include "cli/option_table.h"
 #include "core/compute_threads.h"
 #include "core/error.h"
@@ -64,7 +64,7 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_string("host", &o.host, "address to listen on");
   t.add_optional_string("front_folder", &o.front_folder,
                         "built web front (index.html + assets); None: "
-                        "<prefix>/share/clip-retrieval/front or front/dist near the binary");
+                        "<prefix>/share/clip-retrieval/front, else front/dist of the source tree");
   t.add_bool("allow_private_urls", &o.allow_private_urls,
              "let image_url reach loopback, private and link-local addresses (off: refused, "
              "against SSRF)");
@@ -87,24 +87,11 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
 
 namespace {
 
-std::string default_front_folder() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return "";
-  const fs::path dir = exe.parent_path();
-  for (const fs::path& candidate : {dir / ".." / "share" / "clip-retrieval" / "front",
-                                    dir / "front" / "dist", dir / ".." / "front" / "dist"}) {
-    if (fs::is_regular_file(candidate / "index.html", ec)) return candidate.lexically_normal();
-  }
-  return (dir / ".." / "share" / "clip-retrieval" / "front").lexically_normal();
-}
-
 OptionTable back_table(back::BackOptions& options) {
   OptionTable table("clip-retrieval back",
                     "Serve indices over HTTP with the original's API: /indices-list, "
-                    "/knn-service, /metadata, /metrics, /metrics-summary, /config.json, /health "
-                    "and the web front. See docs/back.md.");
+                    "/knn-service, /metadata, /metrics, /metrics-summary, /config.json, /health, "
+                    "the new /indices-info, and the web UI at /. See docs/back.md.");
   add_back_options(table, options);
   return table;
 }

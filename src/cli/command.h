@@ -39,6 +39,7 @@ int run_index_command(const std::vector<std::string>& args);
 int run_index_combiner_command(const std::vector<std::string>& args);
 int run_back_command(const std::vector<std::string>& args);
 int run_filter_command(const std::vector<std::string>& args);
+int run_front_command(const std::vector<std::string>& args);
 
 std::vector<OptionTable> inference_tables();
 std::vector<OptionTable> parquet_tables();
@@ -47,5 +48,6 @@ std::vector<OptionTable> index_tables();
 std::vector<OptionTable> index_combiner_tables();
 std::vector<OptionTable> back_tables();
 std::vector<OptionTable> filter_tables();
+std::vector<OptionTable> front_tables();
 
 }  // namespace clipret::cli

@@ -19,6 +19,8 @@ const std::vector<Command>& commands() {
        run_parquet_command},
       {"back", "serve indices over HTTP: knn search, metadata, metrics, the web front", back_tables,
        run_back_command},
+      {"front", "serve the web UI alone, for a back running elsewhere", front_tables,
+       run_front_command},
       {"filter", "copy the images of an index that best match a text or image query", filter_tables,
        run_filter_command},
   };

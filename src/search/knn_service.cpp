@@ -73,6 +73,41 @@ std::vector<std::string> KnnService::index_names() const {
   return names;
 }
 
+std::vector<IndexDescription> KnnService::describe_indices() const {
+  std::vector<IndexDescription> descriptions;
+  for (const SearchIndex& index : indices_) {
+    IndexDescription d;
+    d.name = index.name;
+    // A model folder's path says where the server's files are: only its last component is shown.
+    const bool is_path = !index.clip_model.empty() &&
+                         (index.clip_model.front() == '/' || index.clip_model.front() == '.');
+    d.clip_model =
+        is_path ? std::filesystem::path(index.clip_model).lexically_normal().filename().string()
+                : index.clip_model;
+    if (d.clip_model.empty() && is_path) {
+      d.clip_model = std::filesystem::path(index.clip_model).parent_path().filename().string();
+    }
+    if (index.image_index) {
+      d.image_vectors = index.image_index->ntotal;
+      d.dimension = index.image_index->d;
+    }
+    if (index.text_index) {
+      d.text_vectors = index.text_index->ntotal;
+      d.dimension = index.text_index->d;
+    }
+    if (index.metadata) {
+      d.metadata_columns = index.metadata->columns();
+      d.metadata_rows = index.metadata->num_rows();
+    }
+    d.safety_model = index.safety.has_value();
+    d.violence_detector = index.violence.has_value();
+    d.aesthetic_embeddings = index.aesthetic.has_value();
+    d.mclip = false;  // no multilingual text model in this build
+    descriptions.push_back(std::move(d));
+  }
+  return descriptions;
+}
+
 const SearchIndex& KnnService::index(const std::optional<std::string>& name) const {
   if (!name) return indices_.front();
   for (const SearchIndex& index : indices_) {
@@ -81,45 +116,109 @@ const SearchIndex& KnnService::index(const std::optional<std::string>& name) con
   CLIPRET_THROW(NotFound, "unknown indice_name '%s'", name->c_str());
 }
 
-std::vector<float> KnnService::query_vector(const KnnQuery& query, const SearchIndex& index,
-                                            QueryTimings* timings) const {
-  std::vector<float> vector;
-  if (query.text && !query.text->empty()) {
-    CLIPRET_CHECK(!query.use_mclip, InvalidInput,
+namespace {
+
+// One query input, whether a single-input request's field or a term of `query_terms`.
+struct QueryInput {
+  QueryTerm::Kind kind;
+  const std::string* value = nullptr;             // text, image bytes or url
+  const std::vector<float>* embedding = nullptr;  // kEmbedding
+  std::string name;                               // in errors: "image", "query_terms[2]"
+};
+
+void add_seconds(std::optional<double>& slot, std::optional<double> seconds) {
+  if (seconds) slot = slot.value_or(0.0) + *seconds;
+}
+
+// The vector of one input: text and image embeddings are L2-normalised by the embedder, an
+// embedding_input is used as given. Timings add up over the terms of a combined query.
+std::vector<float> input_vector(const QueryInput& input, bool use_mclip, const SearchIndex& index,
+                                const UrlFetchOptions& fetch_options, QueryTimings* timings) {
+  using Kind = QueryTerm::Kind;
+  if (input.kind == Kind::kEmbedding) return *input.embedding;
+  if (input.kind == Kind::kText) {
+    CLIPRET_CHECK(!use_mclip, InvalidInput,
                   "use_mclip: multilingual CLIP is not available in this server (use_mclip=false)");
     CLIPRET_CHECK(index.embedder != nullptr, InvalidInput,
                   "index '%s' has no CLIP model to embed text", index.name.c_str());
     EmbedTimings t;
-    vector = index.embedder->embed_text(*query.text, &t);
+    std::vector<float> vector = index.embedder->embed_text(*input.value, &t);
     if (timings != nullptr) {
-      timings->text_prepro = t.prepro;
-      timings->text_inference = t.inference;
+      add_seconds(timings->text_prepro, t.prepro);
+      add_seconds(timings->text_inference, t.inference);
     }
-  } else if (query.image || query.image_url) {
-    CLIPRET_CHECK(index.embedder != nullptr, InvalidInput,
-                  "index '%s' has no CLIP model to embed images", index.name.c_str());
-    std::string fetched;
-    const std::string* bytes = nullptr;
-    if (query.image) {
-      bytes = &*query.image;
-    } else {
-      const auto start = Clock::now();
-      UrlFetchResult result = fetch_url(*query.image_url, fetch_options_);
-      if (timings != nullptr) timings->download = core::seconds_since(start);
-      CLIPRET_CHECK(result.ok(), InvalidInput, "%s", result.error.c_str());
-      fetched = std::move(result.body);
-      bytes = &fetched;
-    }
-    std::string error;
-    EmbedTimings t;
-    std::optional<std::vector<float>> embedded = index.embedder->embed_image(*bytes, &error, &t);
-    CLIPRET_CHECK(embedded.has_value(), InvalidInput, "%s: the image cannot be decoded: %s",
-                  query.image ? "image" : "image_url", error.c_str());
-    vector = std::move(*embedded);
-    if (timings != nullptr) {
-      timings->image_prepro = t.prepro;
-      timings->image_inference = t.inference;
-    }
+    return vector;
+  }
+  CLIPRET_CHECK(index.embedder != nullptr, InvalidInput,
+                "index '%s' has no CLIP model to embed images", index.name.c_str());
+  std::string fetched;
+  const std::string* bytes = input.value;
+  if (input.kind == Kind::kImageUrl) {
+    const auto start = Clock::now();
+    UrlFetchResult result = fetch_url(*input.value, fetch_options);
+    if (timings != nullptr) add_seconds(timings->download, core::seconds_since(start));
+    CLIPRET_CHECK(result.ok(), InvalidInput, "%s%s",
+                  input.name == "image_url" ? "" : (input.name + ": ").c_str(),
+                  result.error.c_str());
+    fetched = std::move(result.body);
+    bytes = &fetched;
+  }
+  std::string error;
+  EmbedTimings t;
+  std::optional<std::vector<float>> embedded = index.embedder->embed_image(*bytes, &error, &t);
+  CLIPRET_CHECK(embedded.has_value(), InvalidInput, "%s: the image cannot be decoded: %s",
+                input.name.c_str(), error.c_str());
+  if (timings != nullptr) {
+    add_seconds(timings->image_prepro, t.prepro);
+    add_seconds(timings->image_inference, t.inference);
+  }
+  return std::move(*embedded);
+}
+
+// Σ weight × vector(term), L2-normalised. Terms must agree on the dimension, and must not
+// cancel out (a zero vector matches nothing).
+std::vector<float> combined_vector(const KnnQuery& query, const SearchIndex& index,
+                                   const UrlFetchOptions& fetch_options, QueryTimings* timings) {
+  CLIPRET_CHECK(query.terms.size() <= kMaxQueryTerms, InvalidInput,
+                "query_terms holds %zu terms; at most %zu are allowed", query.terms.size(),
+                kMaxQueryTerms);
+  std::vector<float> sum;
+  for (size_t i = 0; i < query.terms.size(); ++i) {
+    const QueryTerm& term = query.terms[i];
+    const std::vector<float> vector = input_vector(
+        {term.kind, &term.value, &term.embedding, "query_terms[" + std::to_string(i) + "]"},
+        query.use_mclip, index, fetch_options, timings);
+    if (sum.empty()) sum.assign(vector.size(), 0.0f);
+    CLIPRET_CHECK(vector.size() == sum.size(), InvalidInput,
+                  "query_terms[%zu] has %zu values but query_terms[0] has %zu", i, vector.size(),
+                  sum.size());
+    for (size_t j = 0; j < sum.size(); ++j) sum[j] += term.weight * vector[j];
+  }
+  double norm = 0;
+  for (const float x : sum) norm += static_cast<double>(x) * x;
+  CLIPRET_CHECK(norm > 1e-12, InvalidInput,
+                "query_terms cancel out: their weighted sum is the zero vector");
+  core::l2_normalize_rows(sum.data(), 1, sum.size());
+  return sum;
+}
+
+}  // namespace
+
+std::vector<float> KnnService::query_vector(const KnnQuery& query, const SearchIndex& index,
+                                            QueryTimings* timings) const {
+  using Kind = QueryTerm::Kind;
+  std::vector<float> vector;
+  if (!query.terms.empty()) {
+    vector = combined_vector(query, index, fetch_options_, timings);
+  } else if (query.text && !query.text->empty()) {
+    vector = input_vector({Kind::kText, &*query.text, nullptr, "text"}, query.use_mclip, index,
+                          fetch_options_, timings);
+  } else if (query.image) {
+    vector = input_vector({Kind::kImage, &*query.image, nullptr, "image"}, false, index,
+                          fetch_options_, timings);
+  } else if (query.image_url) {
+    vector = input_vector({Kind::kImageUrl, &*query.image_url, nullptr, "image_url"}, false, index,
+                          fetch_options_, timings);
   } else if (query.embedding_input) {
     vector = *query.embedding_input;  // as given, not normalised (as the original)
   } else {

@@ -35,6 +35,8 @@ class KnnService {
   KnnService& operator=(const KnnService&) = delete;
 
   std::vector<std::string> index_names() const;
+  // One description per index, in index_names() order.
+  std::vector<IndexDescription> describe_indices() const;
   // The index named `name` (null: the first). Throws Error(kNotFound) for an unknown name.
   const SearchIndex& index(const std::optional<std::string>& name) const;
 

@@ -32,6 +32,7 @@ struct SearchIndex {
   SearchIndex& operator=(SearchIndex&&) noexcept;
 
   std::string name;
+  std::string clip_model;       // as configured (a model name or a folder)
   index::IndexPtr image_index;  // null: no image.index
   index::IndexPtr text_index;   // null: no text.index
   std::unique_ptr<metadata::MetadataStore> metadata;

@@ -112,6 +112,7 @@ std::unique_ptr<KnnService> load_knn_service(const std::vector<IndexOptions>& in
     }
     SearchIndex index;
     index.name = options.name;
+    index.clip_model = options.clip_model;
     index.image_index = load_index(path_in(options.indice_folder, "image.index"),
                                    options.enable_faiss_memory_mapping);
     index.text_index = load_index(path_in(options.indice_folder, "text.index"),

@@ -21,11 +21,12 @@ namespace {
 
 using nlohmann::json;
 
-// `clip-retrieval back ARGS` with stderr in a file; killed and reaped on destruction.
-class BackProcess {
+// `clip-retrieval COMMAND ARGS` with stderr in a file; killed and reaped on destruction.
+class ServerProcess {
  public:
-  BackProcess(const std::vector<std::string>& args, const std::string& log) {
-    std::vector<std::string> argv = {CLIPRET_BINARY, "back"};
+  ServerProcess(const std::string& command, const std::vector<std::string>& args,
+                const std::string& log) {
+    std::vector<std::string> argv = {CLIPRET_BINARY, command};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
@@ -38,7 +39,7 @@ class BackProcess {
       pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
   }
-  ~BackProcess() {
+  ~ServerProcess() {
     if (pid_ > 0) {
       ::kill(pid_, SIGTERM);
       int status = 0;
@@ -69,6 +70,13 @@ class BackProcess {
 
  private:
   pid_t pid_ = -1;
+};
+
+// `clip-retrieval back ARGS`.
+class BackProcess : public ServerProcess {
+ public:
+  BackProcess(const std::vector<std::string>& args, const std::string& log)
+      : ServerProcess("back", args, log) {}
 };
 
 TEST(BackBinary, EndToEndRequestOfTheOriginalTests) {
@@ -184,6 +192,98 @@ TEST(BackBinary, HelpListsTheOriginalOptionsAndBadValuesAreRejected) {
   EXPECT_EQ(filter.exit_code, 0);
   EXPECT_NE(filter.out.find("--threshold"), std::string::npos);
   EXPECT_EQ(testing::run_clip_retrieval("filter onlyquery").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace clipret::back
+
+namespace clipret::back {
+namespace {
+
+// `front` serves a built front and a /config.json naming the back (port 1234 of the host the
+// browser used, unless --default_backend) and the default index.
+TEST(FrontBinary, ServesTheFrontAndItsConfig) {
+  testing::TempDir dir;
+  const std::string front = dir.file("front");
+  testing::write_file(front + "/index.html", "<html>the front</html>");
+  testing::write_file(front + "/assets/app-1234abcd.js", "export {}");
+  const std::string log = dir.file("front.log");
+  ServerProcess server("front",
+                       {"--port=0", "--host=127.0.0.1", "--front_folder=" + front,
+                        "--default_index=laion5B", "--url_column=URL"},
+                       log);
+  const int port = server.wait_for_port(log, std::chrono::seconds(30));
+  ASSERT_GT(port, 0) << testing::read_file(log);
+  httplib::Client c("127.0.0.1", port);
+  auto r = c.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "<html>the front</html>");
+  EXPECT_EQ(c.Get("/assets/app-1234abcd.js")->body, "export {}");
+  r = c.Get("/config.json", {{"Host", "example.org:1235"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(json::parse(r->body), json({{"defaultBackend", "http://example.org:1234/"},
+                                        {"defaultIndex", "laion5B"},
+                                        {"urlColumn", "URL"}}));
+  r = c.Get("/config.json", {{"Host", "[::1]:1235"}});
+  EXPECT_EQ(json::parse(r->body)["defaultBackend"], "http://[::1]:1234/");
+  EXPECT_EQ(c.Get("/indices-list")->status, 404);  // no API here
+
+  ServerProcess with_backend(
+      "front", {"--port=0", "--front_folder=" + front, "--default_backend=https://knn.example/"},
+      dir.file("front2.log"));
+  const int port2 = with_backend.wait_for_port(dir.file("front2.log"), std::chrono::seconds(30));
+  ASSERT_GT(port2, 0);
+  const json config = json::parse(httplib::Client("127.0.0.1", port2).Get("/config.json")->body);
+  EXPECT_EQ(config, json({{"defaultBackend", "https://knn.example/"},
+                          {"defaultIndex", ""},
+                          {"urlColumn", "url"}}));
+}
+
+TEST(FrontBinary, HelpListsTheOriginalOptions) {
+  const testing::CommandResult help = testing::run_clip_retrieval("front --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option :
+       {"--default_backend", "--default_index", "--url_column", "--port", "--front_folder"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option << "\n" << help.out;
+  }
+  EXPECT_NE(help.out.find("1235"), std::string::npos) << help.out;  // the original's port
+  EXPECT_EQ(testing::run_clip_retrieval("front --port=abc").exit_code, 2);
+}
+
+TEST(FrontBinary, NoBuiltFrontIsAStartupError) {
+  testing::TempDir dir;
+  const std::string log = dir.file("front.log");
+  ServerProcess server("front", {"--port=0", "--front_folder=" + dir.file("empty")}, log);
+  EXPECT_EQ(server.wait_for_port(log, std::chrono::seconds(30)), -1);
+  const std::string text = testing::read_file(log);
+  EXPECT_NE(text.find("no built web front in '" + dir.file("empty") + "'"), std::string::npos)
+      << text;
+}
+
+// With no --front_folder, `back` and `front` find the same build: the installed one, else the
+// source tree's front/dist (what scripts/setup.sh builds).
+TEST(FrontBinary, BackAndFrontServeTheSameBuild) {
+  const std::string built = std::string(CLIPRET_SOURCE_DIR) + "/front/dist/index.html";
+  if (!std::filesystem::exists(built)) {
+    GTEST_SKIP() << "no built front at " << built << " (scripts/setup.sh builds it)";
+  }
+  testing::TempDir dir;
+  const testing::IndexFixture fixture = testing::IndexFixture::build(dir, "example_index");
+  testing::write_file(dir.file("indices_paths.json"),
+                      json({{"example_index", fixture.folder}}).dump());
+  BackProcess back(
+      {"--port=0", "--indices_paths=" + dir.file("indices_paths.json"),
+       "--clip_model=" + fixture.model_folder, "--clip_cache_path=" + dir.file("cache")},
+      dir.file("back.log"));
+  ServerProcess front("front", {"--port=0"}, dir.file("front.log"));
+  const int back_port = back.wait_for_port(dir.file("back.log"), std::chrono::seconds(60));
+  const int front_port = front.wait_for_port(dir.file("front.log"), std::chrono::seconds(30));
+  ASSERT_GT(back_port, 0) << testing::read_file(dir.file("back.log"));
+  ASSERT_GT(front_port, 0) << testing::read_file(dir.file("front.log"));
+  const std::string from_back = httplib::Client("127.0.0.1", back_port).Get("/")->body;
+  const std::string from_front = httplib::Client("127.0.0.1", front_port).Get("/")->body;
+  EXPECT_EQ(from_back, from_front);
+  EXPECT_NE(from_back.find("clip-front"), std::string::npos) << from_back.substr(0, 400);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -311,6 +312,122 @@ TEST_F(BackServerTest, PrecedenceTextImageUrlEmbedding) {
   embedding["embedding_input"] = vector_json(row_vector(100));
   const json results = post_ok("/knn-service", embedding);
   EXPECT_EQ(results[0]["id"], 100);
+}
+
+// query_terms (new): the weighted sum of the terms' vectors, normalised, searched exactly. The
+// truth is computed here from the model's own text embedding and the stored vectors.
+TEST_F(BackServerTest, QueryTermsSearchTheNormalisedWeightedSum) {
+  const std::vector<float> cat = text_vector("a picture of a cat");
+  const std::vector<float> image6 = row_vector(6);  // the embedding of images[6]
+  const std::vector<float> row20 = row_vector(20);
+  std::vector<float> expected(flat_->dim);
+  double norm = 0;
+  for (size_t j = 0; j < expected.size(); ++j) {
+    expected[j] = cat[j] - 0.5f * image6[j] + 2.0f * row20[j];
+    norm += static_cast<double>(expected[j]) * expected[j];
+  }
+  for (float& x : expected) x = static_cast<float>(x / std::sqrt(norm));
+  const json body = {
+      {"query_terms",
+       {{{"text", "a picture of a cat"}, {"weight", 1}},
+        {{"image", search::base64_encode(testing::read_file(flat_->images[6]))}, {"weight", -0.5}},
+        {{"embedding_input", vector_json(row20)}, {"weight", 2}}}},
+      {"modality", "image"},
+      {"num_images", 2},
+      {"num_result_ids", 10},
+      {"indice_name", "flat"}};
+  const json results = post_ok("/knn-service", body);
+  const auto truth =
+      IndexFixture::exact_top_k(flat_->image_vectors, flat_->rows, flat_->dim, expected, 10);
+  ASSERT_EQ(results.size(), truth.size());
+  for (size_t i = 0; i < truth.size(); ++i) {
+    EXPECT_EQ(results[i]["id"], truth[i].first) << i;
+    EXPECT_NEAR(results[i]["similarity"].get<double>(), truth[i].second, 1e-4) << i;
+  }
+  EXPECT_TRUE(results[0].contains("url"));  // metadata as for any query
+
+  // One text term of any positive weight is the text query itself (normalised either way).
+  const json single =
+      post_ok("/knn-service", {{"query_terms", {{{"text", "a red square"}, {"weight", 3}}}},
+                               {"modality", "image"},
+                               {"num_images", 3},
+                               {"indice_name", "flat"}});
+  const json plain = post_ok("/knn-service", {{"text", "a red square"},
+                                              {"modality", "image"},
+                                              {"num_images", 3},
+                                              {"indice_name", "flat"}});
+  ASSERT_EQ(single.size(), plain.size());
+  for (size_t i = 0; i < plain.size(); ++i) {
+    EXPECT_EQ(single[i]["id"], plain[i]["id"]);
+    EXPECT_NEAR(single[i]["similarity"].get<double>(), plain[i]["similarity"].get<double>(), 1e-5);
+  }
+}
+
+TEST_F(BackServerTest, MalformedQueryTermsAre400NamingTheTerm) {
+  const auto expect_400 = [](const json& terms, const std::string& fragment,
+                             const json& extra = json::object()) {
+    json body = {{"query_terms", terms}, {"modality", "image"}, {"num_images", 1}};
+    body.update(extra);
+    httplib::Result r = post("/knn-service", body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << r->body;
+    EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find(fragment), std::string::npos)
+        << r->body;
+  };
+  expect_400(json::array(), "non-empty");
+  expect_400("a dog", "non-empty");
+  expect_400({{{"text", "a"}, {"image_url", "http://x/y.jpg"}}},
+             "query_terms[0] must hold exactly one");
+  expect_400({{{"text", "a"}}, {{"weight", 2}}}, "query_terms[1] must hold exactly one");
+  expect_400({{{"text", "a"}}, {{"txt", "b"}}}, "query_terms[1].txt: unknown key");
+  expect_400({{{"text", "a"}, {"weight", "2"}}}, "query_terms[0].weight must be a number");
+  expect_400({{{"text", ""}}}, "query_terms[0].text must be a non-empty string");
+  expect_400({{{"text", "a"}}, {{"image", search::base64_encode("not an image")}}},
+             "query_terms[1]: the image cannot be decoded");
+  expect_400({{{"embedding_input", json::array()}}}, "query_terms[0].embedding_input");
+  expect_400({{{"text", "a"}}}, "give either query_terms or one of them", {{"text", "b"}});
+  expect_400({{{"text", "same"}, {"weight", 1}}, {{"text", "same"}, {"weight", -1}}}, "cancel out");
+  expect_400({{{"text", "a"}}, {{"embedding_input", {1.0, 2.0}}}}, "query_terms[1] has 2 values");
+  json many = json::array();
+  for (int i = 0; i < 17; ++i) many.push_back({{"text", "t" + std::to_string(i)}});
+  expect_400(many, "at most 16");
+}
+
+// /indices-info (new) describes what each index serves, from the fixture's known facts.
+TEST_F(BackServerTest, IndicesInfoDescribesEachIndex) {
+  httplib::Client c = server_->client();
+  auto r = c.Get("/indices-info");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value_count("Access-Control-Allow-Origin"), 1u);
+  const json info = json::parse(r->body);
+  ASSERT_EQ(info.size(), 5u);
+  const auto rows = static_cast<int64_t>(flat_->rows);
+  const json flat = info[0];
+  EXPECT_EQ(flat["name"], "flat");
+  EXPECT_EQ(flat["modalities"], json({"image", "text"}));
+  EXPECT_EQ(flat["vectors"], json({{"image", rows}, {"text", rows}}));
+  EXPECT_EQ(flat["dimension"], flat_->dim);
+  // A model folder is named by its last component only (no server paths in answers).
+  EXPECT_EQ(flat["clip_model"],
+            std::filesystem::path(flat_->model_folder).lexically_normal().filename().string());
+  EXPECT_EQ(flat["metadata_columns"], json({"image_path", "caption", "url", "NSFW"}));
+  EXPECT_EQ(flat["metadata_rows"], rows);
+  EXPECT_EQ(flat["filters"], json({{"use_safety_model", true},
+                                   {"use_violence_detector", true},
+                                   {"aesthetic", true},
+                                   {"use_mclip", false}}));
+  const json ivf = info[1];  // built without a text index
+  EXPECT_EQ(ivf["name"], "ivf");
+  EXPECT_EQ(ivf["modalities"], json({"image"}));
+  EXPECT_EQ(ivf["vectors"], json({{"image", rows}}));
+  EXPECT_EQ(ivf["filters"], json({{"use_safety_model", false},
+                                  {"use_violence_detector", false},
+                                  {"aesthetic", false},
+                                  {"use_mclip", false}}));
+  std::vector<std::string> names;
+  for (const json& index : info) names.push_back(index["name"]);
+  EXPECT_EQ(json(names), json::parse(c.Get("/indices-list")->body));
 }
 
 TEST_F(BackServerTest, DeduplicateDropsTheNearCopy) {
@@ -644,6 +761,10 @@ TEST_F(BackServerTest, FrontFolderOrAClearPage) {
   httplib::Client fc = with_front.client();
   EXPECT_EQ(fc.Get("/")->body, "<html>the front</html>");
   EXPECT_EQ(fc.Get("/assets/app.js")->body, "console.log(1)");
+  // Vite's hashed assets never change under one name; the page itself is revalidated.
+  EXPECT_EQ(fc.Get("/assets/app.js")->get_header_value("Cache-Control"),
+            "public, max-age=31536000, immutable");
+  EXPECT_EQ(fc.Get("/")->get_header_value("Cache-Control"), "no-cache");
   EXPECT_EQ(fc.Get("/assets/missing.js")->status, 404);
   EXPECT_EQ(fc.Get("/../../etc/passwd")->status, 404);
   EXPECT_EQ(fc.Get("/indices-list")->status, 200);

@@ -1,0 +1,2 @@
+// Entry point: defines <clip-front> (index.html holds one).
+import './components/clip-front'

@@ -22,9 +22,9 @@ export function workPath() {
   return path.resolve(process.env.CLIPRET_FRONT_WORK || path.join(repoRoot, 'build', 'front-tests'));
 }
 
-// The built front: $CLIPRET_FRONT_FOLDER, else <repo>/front/dist.
+// The built front: $CLIPRET_FRONT_DIST, else <repo>/front/dist.
 export function frontDistPath() {
-  return path.resolve(process.env.CLIPRET_FRONT_FOLDER || path.join(repoRoot, 'front', 'dist'));
+  return path.resolve(process.env.CLIPRET_FRONT_DIST || path.join(repoRoot, 'front', 'dist'));
 }
 
 export function keepWork() {

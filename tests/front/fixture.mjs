@@ -18,7 +18,7 @@ import { buildTar, decodeNpy2d, encodeNpyFloat32, encodePng, encodeSafetensorsF3
 import { binaryPath, makeTempFolder, onExit, sharedPath, sleep, trackChild, untrackChild, waitForBinary, workPath } from './env.mjs';
 
 // Bump when what the fixture contains changes: older caches are rebuilt.
-export const FIXTURE_VERSION = 4;
+export const FIXTURE_VERSION = 5;
 
 export const IMAGE_SIZE = 64;
 export const MAIN_INDEX = 'example_index';
@@ -365,32 +365,55 @@ function topK(rows, q, k = TOP_K) {
 //     `minPerTop` and `maxPerTop` dropped.
 // thresholds: 'any' (t chosen among the gaps of the scores) or a fixed number.
 function chooseRule({ imageRows, textRows, tops, directions, thresholds, imageRange, textRange, minPerTop, maxPerTop }) {
+  // count of sorted values > t
+  const countAbove = (sorted, t) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return sorted.length - lo;
+  };
   let best = null;
   for (const d of directions) {
-    const si = imageRows.map((e) => dot(e, d));
-    const st = textRows.map((e) => dot(e, d));
+    const si = Float64Array.from(imageRows, (e) => dot(e, d));
+    const st = Float64Array.from(textRows, (e) => dot(e, d));
+    const sortedI = Float64Array.from(si).sort();
+    const sortedT = Float64Array.from(st).sort();
     const candidates = [];
     if (thresholds === 'any') {
-      const sorted = [...si, ...st].sort((x, y) => x - y);
-      const gaps = [];
-      for (let k = 0; k + 1 < sorted.length; ++k) gaps.push({ t: (sorted[k] + sorted[k + 1]) / 2, margin: (sorted[k + 1] - sorted[k]) / 2 });
-      gaps.sort((x, y) => y.margin - x.margin);
-      candidates.push(...gaps.slice(0, 400));
+      const all = new Float64Array(si.length + st.length);
+      all.set(si);
+      all.set(st, si.length);
+      all.sort();
+      for (let k = 0; k + 1 < all.length; ++k) {
+        const margin = (all[k + 1] - all[k]) / 2;
+        if (!best || margin > best.margin) candidates.push({ t: (all[k] + all[k + 1]) / 2, margin });
+      }
+      candidates.sort((x, y) => y.margin - x.margin);
     } else {
-      const margin = Math.min(...[...si, ...st].map((s) => Math.abs(s - thresholds)));
+      let margin = Infinity;
+      for (const v of si) margin = Math.min(margin, Math.abs(v - thresholds));
+      for (const v of st) margin = Math.min(margin, Math.abs(v - thresholds));
       candidates.push({ t: thresholds, margin });
     }
     for (const { t, margin } of candidates) {
-      if (best && margin <= best.margin) continue;
-      const fi = si.filter((s) => s > t).length / si.length;
-      const ft = st.filter((s) => s > t).length / st.length;
+      if (best && margin <= best.margin) break; // candidates come widest first
+      const fi = countAbove(sortedI, t) / si.length;
+      const ft = countAbove(sortedT, t) / st.length;
       if (fi < imageRange[0] || fi > imageRange[1] || ft < textRange[0] || ft > textRange[1]) continue;
       const ok = tops.every(({ modality, ids }) => {
         const scores = modality === 'image' ? si : st;
-        const dropped = ids.filter((id) => scores[id] > t).length;
+        let dropped = 0;
+        for (const id of ids) if (scores[id] > t) ++dropped;
         return dropped >= minPerTop && dropped <= maxPerTop;
       });
-      if (ok) best = { d, t, margin };
+      if (ok) {
+        best = { d, t, margin };
+        break;
+      }
     }
   }
   return best;
@@ -410,7 +433,9 @@ function designFilters({ imageRows, textRows, imageRaw, textRaw, queryRows, dim 
   if (!safety) throw new Error('fixture: found no safety rule that drops some but not most results of every canonical query');
   const weight = safety.d;
   const bias = 0.5 - safety.t; // w.e + b > 0.5  <=>  w.e > t
-  const violenceRule = chooseRule({ ...base, directions: candidateDirections(dim, 3000), thresholds: 0 });
+  // Half-spaces through the origin: random directions until one fits (then looser).
+  const violenceRule = chooseRule({ ...base, directions: candidateDirections(dim, 3000), thresholds: 0 }) ??
+    chooseRule({ ...base, minPerTop: 1, directions: candidateDirections(dim, 20000), thresholds: 0 });
   if (!violenceRule) throw new Error('fixture: found no violence prompts that drop some but not most results of every canonical query');
   // p0 = -d/2, p1 = d/2: e.p1 > e.p0 <=> e.d > 0.
   const prompts = [violenceRule.d.map((v) => -v / 2), violenceRule.d.map((v) => v / 2)];
@@ -479,9 +504,10 @@ function linkTinyModel(folder) {
   return folder;
 }
 
-// Builds an n-image fixture into `folder` (created; must not exist). The image server started for
+// Builds an n-image fixture into `folder` (created; must not exist). indexKey: --index_key of both
+// `index` runs ('Flat': exact and instant; null: the CLI chooses, HNSW for thousands of vectors). The image server started for
 // the build is returned running (its port is baked into the urls). Returns {manifest, imageServer}.
-export async function buildFixture({ n = 120, folder, shardSize, log = () => {} }) {
+export async function buildFixture({ n = 120, folder, shardSize, indexKey = 'Flat', log = () => {} }) {
   const started = Date.now();
   const timings = {};
   const binary = await waitForBinary();
@@ -536,9 +562,10 @@ export async function buildFixture({ n = 120, folder, shardSize, log = () => {} 
   ];
   log(`fixture: embedding ${n} samples (${shardCount} shards)`);
   timings.inference = await runCli(inference(path.join(folder, 'emb'), { image: true }), { logFile: cliLog });
-  timings.index = await runCli(['index', '--embeddings_folder', path.join(folder, 'emb'), '--index_folder', path.join(folder, 'index')], { logFile: cliLog });
+  const index = (embeddings, output) => ['index', '--embeddings_folder', embeddings, '--index_folder', output, ...(indexKey ? ['--index_key', indexKey] : [])];
+  timings.index = await runCli(index(path.join(folder, 'emb'), path.join(folder, 'index')), { logFile: cliLog });
   timings.inferenceTextOnly = await runCli(inference(path.join(folder, 'emb_text'), { image: false }), { logFile: cliLog });
-  timings.indexTextOnly = await runCli(['index', '--embeddings_folder', path.join(folder, 'emb_text'), '--index_folder', path.join(folder, 'index_text')], { logFile: cliLog });
+  timings.indexTextOnly = await runCli(index(path.join(folder, 'emb_text'), path.join(folder, 'index_text')), { logFile: cliLog });
 
   t = Date.now();
   // as stored (float16 values; the index ranks by these) and L2-normalised (what the filters see)
@@ -589,6 +616,7 @@ export async function buildFixture({ n = 120, folder, shardSize, log = () => {} 
     fixtureId,
     n,
     dim,
+    indexKey: indexKey ?? 'auto',
     imagePort: port,
     imageSize: IMAGE_SIZE,
     shardCount,
@@ -615,6 +643,7 @@ export async function buildFixture({ n = 120, folder, shardSize, log = () => {} 
     violence: {
       file: 'violence_prompts.npy',
       rule: 'dropped when e.p1 > e.p0',
+      prompts: filters.violence.prompts,
       margin: filters.violence.margin,
       droppedIds: { image: filters.violence.droppedImage, text: filters.violence.droppedText },
     },
@@ -633,6 +662,14 @@ export async function buildFixture({ n = 120, folder, shardSize, log = () => {} 
 // Paths of a built fixture folder + its manifest, as the harness uses them.
 function describe(folder, manifest) {
   let embeddingsCache = null;
+  let queryRows = null;
+  const embeddings = () => {
+    embeddingsCache ??= {
+      image: readEmbeddings(path.join(folder, 'emb', 'img_emb')),
+      text: readEmbeddings(path.join(folder, 'emb', 'text_emb')),
+    };
+    return embeddingsCache;
+  };
   const indicesPaths = path.join(folder, 'indices_paths.json');
   const wanted = JSON.stringify({ [MAIN_INDEX]: path.join(folder, 'index'), [TEXT_ONLY_INDEX]: path.join(folder, 'index_text') }, null, 2);
   // Written (again) at each load: it holds absolute paths, and the folder may have been renamed.
@@ -650,12 +687,35 @@ function describe(folder, manifest) {
     imageBaseUrl: `http://127.0.0.1:${manifest.imagePort}/img/`,
     sampleById: (id) => manifest.samples[id],
     // The stored embeddings (float16 values as numbers), row = id: {image: [[...]], text: [[...]]}.
-    embeddings: () => {
-      embeddingsCache ??= {
-        image: readEmbeddings(path.join(folder, 'emb', 'img_emb')),
-        text: readEmbeddings(path.join(folder, 'emb', 'text_emb')),
-      };
-      return embeddingsCache;
+    embeddings,
+    // What the back answers (ids and similarities, rank order) to a canonical query (one of
+    // fixture.queries[].query, embedded at build time) or a query vector. Options: modality
+    // ('image' | 'text'), k (num_result_ids, default 40), deduplicate, safety, violence (booleans,
+    // default false). The text_only index answers text as example_index does.
+    expected(query, options = {}) {
+      const { modality = 'image', k = TOP_K, deduplicate = false, safety = false, violence = false } = options;
+      let q = query;
+      if (typeof query === 'string') {
+        const i = manifest.queries.findIndex((e) => e.query === query);
+        if (i < 0) throw new Error(`fixture.expected: ${JSON.stringify(query)} is not a canonical query (${QUERIES.join(', ')})`);
+        queryRows ??= decodeNpy2d(fs.readFileSync(path.join(folder, 'queries.npy'))).rows;
+        q = queryRows[i];
+      }
+      const raw = embeddings()[modality];
+      const top = topK(raw, q, Math.min(k, raw.length));
+      const vectors = top.map((r) => normalise(raw[r.id]));
+      const dropped = new Set();
+      if (deduplicate) {
+        const kept = new Set(dedupKept(vectors));
+        top.forEach((_, p) => kept.has(p) || dropped.add(p));
+      }
+      const { weight, bias } = manifest.safety;
+      const [p0, p1] = manifest.violence.prompts;
+      vectors.forEach((e, p) => {
+        if (violence && dot(e, p1) > dot(e, p0)) dropped.add(p);
+        if (safety && dot(e, weight) + bias > 0.5) dropped.add(p);
+      });
+      return top.filter((_, p) => !dropped.has(p));
     },
   };
 }
@@ -715,8 +775,8 @@ async function withLock(lockDir, timeoutMs, fn) {
   }
 }
 
-export function fixtureKey({ n }) {
-  return `n${n}-v${FIXTURE_VERSION}`;
+export function fixtureKey({ n, indexKey }) {
+  return `n${n}-${(indexKey ?? 'auto').replace(/[^\w]+/g, '_')}-v${FIXTURE_VERSION}`;
 }
 
 const loaded = new Map(); // key -> Promise<fixture> within this process
@@ -726,35 +786,40 @@ const loaded = new Map(); // key -> Promise<fixture> within this process
 //   n      number of images (default $CLIPRET_FRONT_N or 120)
 //   cache  reuse/keep the fixture under <work>/fixtures/<key> (default true unless
 //          CLIPRET_FRONT_FIXTURE_CACHE=0; false builds in a temp folder removed at exit)
+//   indexKey  --index_key of the indices (default $CLIPRET_FRONT_INDEX_KEY or 'Flat'; 'auto' or
+//          null: the CLI chooses)
 //   log    function(message) for progress (default: stderr)
 // Returns the manifest (see buildFixture) plus folder, indicesPaths, modelFolder, safetyModelPath,
-// violencePath, indexFolders, imageBaseUrl, imageServer {port, stop, stats}.
+// violencePath, aestheticFolder, indexFolders, imageBaseUrl, embeddings(), imageServer
+// {port, stop, stats, owned()}.
 export function getFixture(options = {}) {
   const n = options.n ?? Number(process.env.CLIPRET_FRONT_N || 120);
   const cache = options.cache ?? process.env.CLIPRET_FRONT_FIXTURE_CACHE !== '0';
-  const key = fixtureKey({ n }) + (cache ? '' : '-private');
+  const keyOption = options.indexKey !== undefined ? options.indexKey : process.env.CLIPRET_FRONT_INDEX_KEY || 'Flat';
+  const indexKey = keyOption === 'auto' ? null : keyOption;
+  const key = fixtureKey({ n, indexKey }) + (cache ? '' : '-private');
   if (!loaded.has(key)) {
-    const promise = loadOrBuild({ n, cache, log: options.log ?? ((m) => process.stderr.write(`[front-tests] ${m}\n`)) });
+    const promise = loadOrBuild({ n, indexKey, cache, log: options.log ?? ((m) => process.stderr.write(`[front-tests] ${m}\n`)) });
     promise.catch(() => loaded.delete(key));
     loaded.set(key, promise);
   }
   return loaded.get(key);
 }
 
-async function loadOrBuild({ n, cache, log }) {
+async function loadOrBuild({ n, indexKey, cache, log }) {
   if (!cache) {
-    const folder = path.join(makeTempFolder('fixture-'), fixtureKey({ n }));
-    const { manifest, imageServer } = await buildFixture({ n, folder, log });
+    const folder = path.join(makeTempFolder('fixture-'), fixtureKey({ n, indexKey }));
+    const { manifest, imageServer } = await buildFixture({ n, folder, indexKey, log });
     fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2));
     log(`fixture n=${n} built in ${manifest.timings.total.toFixed(1)} s at ${folder}`);
     return { ...describe(folder, manifest), imageServer };
   }
   const root = path.join(workPath(), 'fixtures');
   fs.mkdirSync(root, { recursive: true });
-  const folder = path.join(root, fixtureKey({ n }));
+  const folder = path.join(root, fixtureKey({ n, indexKey }));
   const binary = await waitForBinary();
   const fresh = (manifest) => {
-    if (!manifest || manifest.version !== FIXTURE_VERSION || manifest.n !== n) return false;
+    if (!manifest || manifest.version !== FIXTURE_VERSION || manifest.n !== n || manifest.indexKey !== (indexKey ?? 'auto')) return false;
     const now = binaryIdentity(binary);
     return manifest.binary.size === now.size && manifest.binary.mtimeMs === now.mtimeMs && manifest.binary.path === now.path;
   };
@@ -777,7 +842,7 @@ async function loadOrBuild({ n, cache, log }) {
     fs.rmSync(building, { recursive: true, force: true });
     onExit(() => fs.rmSync(building, { recursive: true, force: true }));
     log(`fixture n=${n}: building in ${building}`);
-    const built = await buildFixture({ n, folder: building, log });
+    const built = await buildFixture({ n, folder: building, indexKey, log });
     fs.writeFileSync(path.join(building, 'manifest.json'), JSON.stringify(built.manifest, null, 2));
     // Swap in: the old folder (if any) goes away first.
     const old = `${folder}.old-${process.pid}`;

@@ -52,7 +52,7 @@ let backCount = 0;
 // Starts `clip-retrieval back` on a free port over the fixture's indices.
 // Options:
 //   fixture        from getFixture() (required)
-//   frontFolder    --front_folder (default $CLIPRET_FRONT_FOLDER or <repo>/front/dist; null: no
+//   frontFolder    --front_folder (default $CLIPRET_FRONT_DIST or <repo>/front/dist; null: no
 //                  --front_folder option, the back's own default)
 //   columns        --columns_to_return (default ['url', 'caption', 'key'])
 //   safety         --provide_safety_model with the fixture's head (default true)

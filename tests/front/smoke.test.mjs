@@ -130,6 +130,22 @@ describe('front harness smoke', { timeout: 300000 }, () => {
     }
   });
 
+  test('fixture.expected() predicts the answer to the front\'s usual request (all filters, 3000 ids)', async () => {
+    for (const query of fixture.queries) {
+      for (const modality of ['image', 'text']) {
+        const options = { modality, k: 3000, deduplicate: true, safety: true, violence: true };
+        for (const filters of [options, { ...options, deduplicate: false }, { modality, k: 3000 }]) {
+          const expected = fixture.expected(query.query, filters);
+          const { json } = await postJson(back, '/knn-service', knnRequest({
+            text: query.query, modality, num_result_ids: 3000, deduplicate: !!filters.deduplicate,
+            use_safety_model: !!filters.safety, use_violence_detector: !!filters.violence,
+          }));
+          assertSameRanking(json, expected.map((r) => r.id), expected.map((r) => r.similarity), `${query.query} ${JSON.stringify(filters)}`);
+        }
+      }
+    }
+  });
+
   test('aesthetic_score k with a large weight ranks the rating-k sample first', async () => {
     for (const k of [0, 9]) {
       const id = fixture.aesthetic.sampleIds[k];

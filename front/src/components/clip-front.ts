@@ -14,6 +14,7 @@ import {
   type IndexInfo
 } from '../service/clip-service'
 import { CSV_FILENAME, JSON_FILENAME, resultsToCsv, resultsToJson } from '../service/export'
+import { adjustToIndex, indexCapabilities } from '../service/index-capabilities'
 import { MetadataPager } from '../service/metadata-pager'
 import {
   describeQuery,
@@ -271,18 +272,9 @@ export class ClipFront extends LitElement {
     return this.indicesInfo?.find((i) => i.name === this.ui.index) ?? null
   }
 
-  // What /indices-info says about the selected index: a modality it lacks is switched away from,
-  // and multilingual clip is off where the back does not offer it. Without /indices-info nothing
-  // changes (the original back).
+  // What /indices-info says about the selected index (service/index-capabilities.ts).
   private applyIndexInfo(): void {
-    if (this.indicesInfo === null) return
-    const info = this.selectedInfo
-    const next = { ...this.ui }
-    if (info !== null && info.modalities.length > 0 && !info.modalities.includes(next.modality)) {
-      next.modality = info.modalities[0]!
-    }
-    if (info?.filters.useMclip !== true) next.useMclip = false
-    if (next.modality !== this.ui.modality || next.useMclip !== this.ui.useMclip) this.ui = next
+    this.ui = adjustToIndex(this.ui, this.indicesInfo)
   }
 
   private readonly onPopState = (): void => {
@@ -717,7 +709,7 @@ export class ClipFront extends LitElement {
             .state=${this.ui}
             .indices=${this.indices}
             .indexInfo=${this.selectedInfo}
-            .infoAvailable=${this.indicesInfo !== null}
+            .capabilities=${indexCapabilities(this.indicesInfo, this.ui.index)}
             .queryImages=${this.queryImages()}
             @setting-change=${this.onSettingChange}
           ></settings-panel>

@@ -5,6 +5,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { live } from 'lit/directives/live.js'
 import type { IndexInfo } from '../service/clip-service'
+import type { IndexCapabilities } from '../service/index-capabilities'
 import type { UiState } from '../service/ui-state'
 import { sharedStyles } from './shared-styles'
 
@@ -44,8 +45,8 @@ export class SettingsPanel extends LitElement {
     indices: { attribute: false },
     // The selected index's /indices-info entry; null when the back has no /indices-info.
     indexInfo: { attribute: false },
-    // Whether the back answered /indices-info at all.
-    infoAvailable: { type: Boolean },
+    // What the selected index offers (modalities, multilingual clip).
+    capabilities: { attribute: false },
     // Thumbnails of the current query's images.
     queryImages: { attribute: false }
   }
@@ -53,7 +54,7 @@ export class SettingsPanel extends LitElement {
   declare state: UiState
   declare indices: string[]
   declare indexInfo: IndexInfo | null
-  declare infoAvailable: boolean
+  declare capabilities: IndexCapabilities
   declare queryImages: string[]
 
   private weightTimer: ReturnType<typeof setTimeout> | undefined
@@ -62,7 +63,7 @@ export class SettingsPanel extends LitElement {
     super()
     this.indices = []
     this.indexInfo = null
-    this.infoAvailable = false
+    this.capabilities = { modalities: { image: true, text: true }, showMclip: true }
     this.queryImages = []
   }
 
@@ -197,16 +198,6 @@ export class SettingsPanel extends LitElement {
     else this.weightTimer = setTimeout(commit, WEIGHT_DEBOUNCE_MS)
   }
 
-  private modalityAvailable(modality: 'image' | 'text'): boolean {
-    return this.indexInfo === null || this.indexInfo.modalities.includes(modality)
-  }
-
-  // Shown when the back offers mclip for the index, or when it cannot tell (the original back).
-  private get showMclip(): boolean {
-    if (!this.infoAvailable) return true
-    return this.indexInfo?.filters.useMclip === true
-  }
-
   private renderIndexInfo() {
     const info = this.indexInfo
     if (info === null) return nothing
@@ -324,14 +315,14 @@ export class SettingsPanel extends LitElement {
               (m) => html`<option
                 value=${m}
                 ?selected=${m === s.modality}
-                ?disabled=${!this.modalityAvailable(m)}
+                ?disabled=${!this.capabilities.modalities[m]}
               >
                 ${m}
               </option>`
             )}
           </select>
         </div>
-        ${this.showMclip
+        ${this.capabilities.showMclip
           ? html`<label class="check">
               <input
                 type="checkbox"

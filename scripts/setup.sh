@@ -19,6 +19,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev
+  chromium
 )
 
 sudo_cmd=()
@@ -44,13 +45,21 @@ else
   echo "== setup: Debian packages present"
 fi
 
-# npm packages used by tests (DuckDB as an independent Parquet reader/writer).
-for dir in tests/parquet/duckdb; do
-  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
-    echo "== setup: npm install in $dir"
+# npm packages (lockfiles committed): the web UI and its build tools, the browser tests'
+# playwright-core (it drives Debian's chromium; no browser download), DuckDB as an independent
+# Parquet reader/writer. Reinstalled when a lockfile is newer than its install.
+for dir in front tests/front tests/parquet/duckdb; do
+  if [ -f "$dir/package-lock.json" ] && { [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+      [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
+    echo "== setup: npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
+
+# The web UI, built into front/dist (type-checked, bundled by Vite); `back` serves it, and
+# `cmake --install` below copies it to <prefix>/share/clip-retrieval/front.
+echo "== setup: building the web UI (front/dist)"
+(cd front && npm run --silent build)
 
 # ccache keyed on paths relative to the checkout, so clones in other folders share the cache.
 export CCACHE_BASEDIR="$root"
@@ -70,6 +79,8 @@ elif [ "$(id -u)" = 0 ]; then
 else
   prefix=$HOME/.local
 fi
+# The front's file names change with each build: replace the installed one whole.
+rm -rf "$prefix/share/clip-retrieval/front"
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
 echo "== setup: installed $prefix/bin/clip-retrieval"
 case ":$PATH:" in

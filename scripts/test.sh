@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh), builds and runs every test through ctest, then runs the unit tests
+# Sets up (scripts/setup.sh: packages, npm installs, the web UI build), builds and runs every test
+# through ctest (C++ tests, the front's Vitest unit tests and its browser tests), then runs the unit tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer, and the search and back tests under
 # ThreadSanitizer. Warnings are errors here.
 #   CLIPRET_SKIP_SANITIZE=1  skip the sanitizer passes (faster local iterations)

@@ -136,10 +136,15 @@ export const appStyles = css`
       gap: 6px;
     }
     h1 {
+      flex: 1;
       font-size: 16px;
     }
     .settings-toggle {
       display: inline-flex;
+    }
+    search-bar {
+      order: 3;
+      flex-basis: 100%;
     }
     .layout {
       flex-direction: column;

@@ -240,7 +240,7 @@ export class ClipFront extends LitElement {
     } catch (e) {
       const fallback = this.config.defaultBackend
       if (!force && normalizeBackend(fallback) !== normalizeBackend(this.ui.backend)) {
-        this.notice = `Could not use the back at ${this.ui.backend} (${message(e)}); using ${fallback} instead.`
+        this.notice = `${message(e)}; using ${fallback} instead.`
         this.ui = { ...this.ui, backend: fallback }
         return this.connect(true)
       }
@@ -619,7 +619,7 @@ export class ClipFront extends LitElement {
     let text = ''
     if (this.phase === 'starting') text = 'Connecting to the back…'
     else if (this.searching) text = 'Searching…'
-    else if (this.searched) {
+    else if (this.searched && !this.searchError) {
       text = `Showing ${this.displayed.length} of ${this.results.length} results`
     }
     return html`<div class="status">
@@ -637,7 +637,7 @@ export class ClipFront extends LitElement {
     return html`
       ${this.notice
         ? html`<div class="message notice">
-            <span role="status">${this.notice}</span>
+            <span aria-live="polite">${this.notice}</span>
             <button
               class="text-button"
               @click=${() => {
@@ -664,8 +664,8 @@ export class ClipFront extends LitElement {
   private renderBanner() {
     if (this.banner === null) return nothing
     const banner = this.banner
-    return html`<section class="banner" role="alert" aria-label="Back unreachable">
-      <p>${banner.message}</p>
+    return html`<section class="banner" aria-label="Back unreachable">
+      <p role="alert">${banner.message}</p>
       <button class="text-button" @click=${() => banner.retry()}>Retry</button>
     </section>`
   }

@@ -82,11 +82,6 @@ export class QueryTermsEditor extends LitElement {
         gap: 8px;
         flex-wrap: wrap;
       }
-      .sign {
-        width: 1.2em;
-        text-align: center;
-        color: var(--muted);
-      }
       .kind {
         width: 5.5em;
         color: var(--muted);
@@ -210,7 +205,6 @@ export class QueryTermsEditor extends LitElement {
   private renderTerm(term: QueryTerm, index: number) {
     const n = index + 1
     return html`<li>
-      <span class="sign" aria-hidden="true">${term.weight < 0 ? '−' : index === 0 ? '' : '+'}</span>
       <span class="kind">${KIND_LABELS[term.kind]}</span>
       ${this.renderValue(term, n)}
       <input

@@ -167,7 +167,18 @@ export const cardStyles = css`
     overflow: hidden;
     overflow-wrap: anywhere;
   }
+  .caption:not(.full) {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 3;
+  }
   .caption.full {
     overflow-y: auto;
+  }
+  @media (max-width: 499px) {
+    .caption {
+      font-size: 12px;
+      line-height: 15px;
+    }
   }
 `

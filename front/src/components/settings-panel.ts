@@ -208,7 +208,7 @@ export class SettingsPanel extends LitElement {
     }
     if (info.clipModel) parts.push(info.clipModel)
     if (info.dimension) parts.push(`${info.dimension}-d`)
-    return html`<div class="info" aria-label="Index information">${parts.join(' · ')}</div>`
+    return html`<div class="info">${parts.join(' · ')}</div>`
   }
 
   private renderCheckbox(key: CheckboxKey, label: string) {

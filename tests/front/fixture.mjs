@@ -18,7 +18,7 @@ import { buildTar, decodeNpy2d, encodeNpyFloat32, encodePng, encodeSafetensorsF3
 import { binaryPath, makeTempFolder, onExit, sharedPath, sleep, trackChild, untrackChild, waitForBinary, workPath } from './env.mjs';
 
 // Bump when what the fixture contains changes: older caches are rebuilt.
-export const FIXTURE_VERSION = 5;
+export const FIXTURE_VERSION = 8;
 
 export const IMAGE_SIZE = 64;
 export const MAIN_INDEX = 'example_index';
@@ -340,6 +340,7 @@ function seededDirection(seed, dim) {
   return normalise(Array.from({ length: dim }, () => random() - 0.5));
 }
 
+// Unit axes and seeded random directions.
 function candidateDirections(dim, randomCount) {
   const directions = [];
   for (let c = 0; c < dim; ++c) {
@@ -380,9 +381,9 @@ function chooseRule({ imageRows, textRows, tops, directions, thresholds, imageRa
   for (const d of directions) {
     const si = Float64Array.from(imageRows, (e) => dot(e, d));
     const st = Float64Array.from(textRows, (e) => dot(e, d));
-    const sortedI = Float64Array.from(si).sort();
-    const sortedT = Float64Array.from(st).sort();
     const candidates = [];
+    let sortedI = null;
+    let sortedT = null;
     if (thresholds === 'any') {
       const all = new Float64Array(si.length + st.length);
       all.set(si);
@@ -401,8 +402,17 @@ function chooseRule({ imageRows, textRows, tops, directions, thresholds, imageRa
     }
     for (const { t, margin } of candidates) {
       if (best && margin <= best.margin) break; // candidates come widest first
-      const fi = countAbove(sortedI, t) / si.length;
-      const ft = countAbove(sortedT, t) / st.length;
+      let fi;
+      let ft;
+      if (thresholds === 'any') {
+        sortedI ??= Float64Array.from(si).sort();
+        sortedT ??= Float64Array.from(st).sort();
+        fi = countAbove(sortedI, t) / si.length;
+        ft = countAbove(sortedT, t) / st.length;
+      } else {
+        fi = si.reduce((c, v) => c + (v > t ? 1 : 0), 0) / si.length;
+        ft = st.reduce((c, v) => c + (v > t ? 1 : 0), 0) / st.length;
+      }
       if (fi < imageRange[0] || fi > imageRange[1] || ft < textRange[0] || ft > textRange[1]) continue;
       const ok = tops.every(({ modality, ids }) => {
         const scores = modality === 'image' ? si : st;
@@ -429,7 +439,8 @@ function designFilters({ imageRows, textRows, imageRaw, textRaw, queryRows, dim 
     { modality: 'text', ids: topK(textRaw, q).map((r) => r.id) },
   ]);
   const base = { imageRows, textRows, tops, imageRange: [0.15, 0.45], textRange: [0.1, 0.5], minPerTop: 2, maxPerTop: Math.floor(TOP_K * 0.75) };
-  const safety = chooseRule({ ...base, directions: candidateDirections(dim, 400), thresholds: 'any' });
+  const few = imageRows.length > 1000; // fewer candidates for large fixtures (time)
+  const safety = chooseRule({ ...base, directions: candidateDirections(dim, few ? 150 : 400), thresholds: 'any' });
   if (!safety) throw new Error('fixture: found no safety rule that drops some but not most results of every canonical query');
   const weight = safety.d;
   const bias = 0.5 - safety.t; // w.e + b > 0.5  <=>  w.e > t
@@ -775,6 +786,16 @@ async function withLock(lockDir, timeoutMs, fn) {
   }
 }
 
+// Removes cached fixtures of other FIXTURE_VERSIONs (and leftovers of dead builders).
+function pruneOtherVersions(root) {
+  for (const name of fs.readdirSync(root)) {
+    const match = /^n\d+-[\w]+-v(\d+)(?:\.(?:tmp|old)-(\d+))?$/.exec(name);
+    if (!match) continue;
+    const stale = match[2] ? !isAlive(Number(match[2])) : Number(match[1]) !== FIXTURE_VERSION;
+    if (stale && !fs.existsSync(path.join(root, `${name}.lock`))) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+  }
+}
+
 export function fixtureKey({ n, indexKey }) {
   return `n${n}-${(indexKey ?? 'auto').replace(/[^\w]+/g, '_')}-v${FIXTURE_VERSION}`;
 }
@@ -849,6 +870,7 @@ async function loadOrBuild({ n, indexKey, cache, log }) {
     if (fs.existsSync(folder)) fs.renameSync(folder, old);
     fs.renameSync(building, folder);
     fs.rmSync(old, { recursive: true, force: true });
+    pruneOtherVersions(root);
     // The index folders hold no absolute paths; indices_paths.json is written by describe().
     log(`fixture n=${n} built in ${built.manifest.timings.total.toFixed(1)} s at ${folder}`);
     return { ...describe(folder, built.manifest), imageServer: built.imageServer };

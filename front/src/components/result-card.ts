@@ -115,6 +115,9 @@ export const cardStyles = css`
     background: var(--image-bg);
     overflow: hidden;
   }
+  .open:focus-visible {
+    outline-offset: -3px;
+  }
   .open img {
     display: block;
     width: 100%;

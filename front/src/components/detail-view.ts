@@ -291,6 +291,10 @@ export class DetailView extends LitElement {
         aria-modal="true"
         aria-labelledby="detail-title"
         @cancel=${this.onCancel}
+        @close=${() => {
+          // Closed by the browser itself (e.g. a repeated Escape): tell the app.
+          if (this.item !== null) this.emit('close')
+        }}
         @keydown=${this.onKeydown}
       >
         ${this.item !== null ? this.renderContent(this.item) : nothing}

@@ -1,21 +1,15 @@
-// <clip-front>: the app shell and the owner of the state. It reads config.json and the URL,
-// talks to the back through ClipService, runs searches (text, image, image url, embedding,
-// combined terms), pages metadata in as the user scrolls, and keeps the URL, the title and the
-// performance marks the benchmark reads in step. Expected failures are rendered, never thrown.
+// <clip-front>: the app shell and the owner of the UI state. It reads config.json and the URL,
+// connects to the back (/indices-list, /indices-info), turns user actions into searches (text,
+// image, image url, embedding, combined terms; SearchSession runs them), and keeps the URL and
+// the title in step. Expected failures are rendered, never thrown.
 
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
 import { readAsBase64 } from '../dom/image-file'
 import { listenForPageImages } from '../dom/page-input'
 import { saveFile } from '../dom/save-file'
-import {
-  BackError,
-  ClipService,
-  loadConfig,
-  type IndexInfo
-} from '../service/clip-service'
+import { ClipService, loadConfig, type IndexInfo } from '../service/clip-service'
 import { CSV_FILENAME, JSON_FILENAME, resultsToCsv, resultsToJson } from '../service/export'
 import { adjustToIndex, indexCapabilities } from '../service/index-capabilities'
-import { MetadataPager } from '../service/metadata-pager'
 import {
   describeQuery,
   embeddingTerm,
@@ -26,13 +20,7 @@ import {
   type QueryTerm
 } from '../service/query-terms'
 import { buildKnnRequest, downloadCount } from '../service/request-builder'
-import {
-  caption,
-  displayedResults,
-  imageSrc,
-  mergeMetadata,
-  type ResultItem
-} from '../service/results'
+import { caption, displayedResults, imageSrc, type ResultItem } from '../service/results'
 import {
   defaultState,
   initialIndex,
@@ -43,11 +31,13 @@ import {
   type FrontConfig,
   type UiState
 } from '../service/ui-state'
+import { renderBanner, renderMessages, renderStatus } from './app-messages'
 import { appStyles } from './app-styles'
-import type { DownloadFormat } from './search-bar'
-import type { ResultGrid } from './result-grid'
-import type { SettingChange } from './settings-panel'
 import { settingsIcon } from './icons'
+import type { ResultGrid } from './result-grid'
+import type { DownloadFormat } from './search-bar'
+import { SearchSession, errorMessage, isAborted } from './search-session'
+import type { SettingChange } from './settings-panel'
 import { sharedStyles } from './shared-styles'
 import './detail-view'
 import './query-terms-editor'
@@ -55,13 +45,6 @@ import './result-grid'
 import './search-bar'
 import './settings-panel'
 
-// Performance marks the benchmark reads.
-export const MARK_SEARCH_START = 'clip-front:search-start'
-export const MARK_FIRST_RESULTS = 'clip-front:first-results'
-export const MARK_ALL_METADATA = 'clip-front:all-metadata'
-
-// After a search, pages of metadata loaded at most while the page is not filled (the original's).
-const INITIAL_FILL_PAGES = 6
 const APP_TITLE = 'clip retrieval'
 
 // Settings whose change re-runs the last search (the original's list, spec §5.2).
@@ -80,32 +63,15 @@ const RERUN_KEYS = new Set<keyof UiState>([
 type Phase = 'starting' | 'ready' | 'unreachable'
 type HistoryMode = 'push' | 'replace' | 'none'
 
-interface Banner {
-  message: string
-  retry: () => void
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
-}
-
-function isAborted(e: unknown): boolean {
-  return e instanceof BackError && e.kind === 'aborted'
-}
-
 export class ClipFront extends LitElement {
   static override properties = {
     ui: { state: true },
     phase: { state: true },
+    connectError: { state: true },
     indices: { state: true },
     indicesInfo: { state: true },
-    results: { state: true },
-    searched: { state: true },
-    searching: { state: true },
-    searchError: { state: true },
-    metadataError: { state: true },
+    actionError: { state: true },
     notice: { state: true },
-    banner: { state: true },
     draftText: { state: true },
     draftTerms: { state: true },
     termsOpen: { state: true },
@@ -120,34 +86,28 @@ export class ClipFront extends LitElement {
 
   declare ui: UiState
   declare phase: Phase
+  declare connectError: string // why /indices-list failed (phase 'unreachable')
   declare indices: string[]
-  declare indicesInfo: IndexInfo[] | null
-  declare results: ResultItem[]
-  declare searched: boolean
-  declare searching: boolean
-  declare searchError: string
-  declare metadataError: string
+  declare indicesInfo: IndexInfo[] | null // null: the back has no /indices-info
+  declare actionError: string // a failed download or file read
   declare notice: string
-  declare banner: Banner | null
-  declare draftText: string
-  declare draftTerms: QueryTerm[]
+  declare draftText: string // the search bar
+  declare draftTerms: QueryTerm[] // the query terms editor
   declare termsOpen: boolean
-  declare detailPosition: number | null
+  declare detailPosition: number | null // position in `displayed` of the open detail view
   declare detailBusy: boolean
   declare detailError: string
   declare downloading: boolean
   declare dragging: boolean
-  declare panelOpen: boolean
-  declare brokenVersion: number
+  declare panelOpen: boolean // the settings panel on narrow screens
+  declare brokenVersion: number // bumps when an image fails to load
 
+  private readonly session = new SearchSession(this)
   private config: FrontConfig = { defaultBackend: '', defaultIndex: '', urlColumn: 'url' }
   private service = new ClipService('')
-  private pager: MetadataPager | null = null
-  private generation = 0 // bumps with every search; stale answers are dropped
-  private abort: AbortController | null = null
-  private embeddings = new Map<string, number[]>() // of the current search's results
   private readonly brokenImages = new Set<string>()
   private displayed: ResultItem[] = []
+  private displayedKey: unknown[] = []
   private stopPageInput: (() => void) | null = null
 
   static override styles = [sharedStyles, appStyles]
@@ -156,15 +116,11 @@ export class ClipFront extends LitElement {
     super()
     this.ui = defaultState('')
     this.phase = 'starting'
+    this.connectError = ''
     this.indices = []
     this.indicesInfo = null
-    this.results = []
-    this.searched = false
-    this.searching = false
-    this.searchError = ''
-    this.metadataError = ''
+    this.actionError = ''
     this.notice = ''
-    this.banner = null
     this.draftText = ''
     this.draftTerms = []
     this.termsOpen = false
@@ -175,6 +131,10 @@ export class ClipFront extends LitElement {
     this.dragging = false
     this.panelOpen = false
     this.brokenVersion = 0
+  }
+
+  get resultGrid(): ResultGrid | null {
+    return this.renderRoot.querySelector('result-grid')
   }
 
   override connectedCallback(): void {
@@ -193,18 +153,13 @@ export class ClipFront extends LitElement {
     super.disconnectedCallback()
     window.removeEventListener('popstate', this.onPopState)
     this.stopPageInput?.()
-    this.abort?.abort()
   }
 
   // Runs an async action; anything unexpected becomes a rendered error, not a rejection.
   private guard(action: Promise<unknown>): void {
     action.catch((e: unknown) => {
-      if (!isAborted(e)) this.searchError = message(e)
+      if (!isAborted(e)) this.actionError = errorMessage(e)
     })
-  }
-
-  private get grid(): ResultGrid | null {
-    return this.renderRoot.querySelector('result-grid')
   }
 
   // --- startup and backend ---
@@ -216,13 +171,12 @@ export class ClipFront extends LitElement {
     state.index = initialIndex(search, this.config)
     this.ui = state
     this.syncDrafts(state.query)
-    const connected = await this.connect(false)
-    if (!connected) return
-    if (this.ui.query.length > 0) {
-      await this.runSearch(this.ui.query, 'replace')
-    } else {
-      this.writeUrl('replace')
-    }
+    if (await this.connect(false)) await this.searchOrWriteUrl('replace')
+  }
+
+  private async searchOrWriteUrl(history: HistoryMode): Promise<void> {
+    if (this.ui.query.length > 0) await this.runSearch(this.ui.query, history)
+    else this.writeUrl(history)
   }
 
   // Reads /indices-list and /indices-info of ui.backend. On the first load a failing backend
@@ -230,6 +184,7 @@ export class ClipFront extends LitElement {
   // "cannot reach" banner offers a retry. `force` selects the first index (a backend change).
   private async connect(force: boolean): Promise<boolean> {
     this.service = new ClipService(this.ui.backend)
+    this.phase = 'starting'
     let indices: string[]
     let info: IndexInfo[] | null
     try {
@@ -240,61 +195,75 @@ export class ClipFront extends LitElement {
     } catch (e) {
       const fallback = this.config.defaultBackend
       if (!force && normalizeBackend(fallback) !== normalizeBackend(this.ui.backend)) {
-        this.notice = `${message(e)}; using ${fallback} instead.`
+        this.notice = `${errorMessage(e)}; using ${fallback} instead.`
         this.ui = { ...this.ui, backend: fallback }
         return this.connect(true)
       }
       this.phase = 'unreachable'
-      this.banner = {
-        message: message(e),
-        retry: () => this.guard(this.retryConnect(force))
-      }
+      this.connectError = errorMessage(e)
+      this.session.clear()
       return false
     }
     this.indices = indices
     this.indicesInfo = info
-    this.ui = { ...this.ui, index: resolveIndex(this.ui.index, indices, force) }
-    this.applyIndexInfo()
-    this.banner = null
+    this.ui = adjustToIndex(
+      { ...this.ui, index: resolveIndex(this.ui.index, indices, force) },
+      info
+    )
+    this.connectError = ''
     this.phase = 'ready'
     return true
   }
 
-  private async retryConnect(force: boolean): Promise<void> {
-    this.banner = null
-    this.phase = 'starting'
-    if (!(await this.connect(force))) return
-    if (this.ui.query.length > 0) await this.runSearch(this.ui.query, 'replace')
-    else this.writeUrl('replace')
+  private async retryConnect(): Promise<void> {
+    if (await this.connect(false)) await this.searchOrWriteUrl('replace')
   }
 
   private get selectedInfo(): IndexInfo | null {
     return this.indicesInfo?.find((i) => i.name === this.ui.index) ?? null
   }
 
-  // What /indices-info says about the selected index (service/index-capabilities.ts).
-  private applyIndexInfo(): void {
-    this.ui = adjustToIndex(this.ui, this.indicesInfo)
-  }
-
   private readonly onPopState = (): void => {
-    const search = window.location.search
-    const state = stateFromUrl(search, defaultState(this.config.defaultBackend))
+    const state = stateFromUrl(window.location.search, defaultState(this.config.defaultBackend))
     const backendChanged = normalizeBackend(state.backend) !== normalizeBackend(this.ui.backend)
     this.ui = state
     this.syncDrafts(state.query)
     this.guard(
       (async () => {
         if (backendChanged && !(await this.connect(true))) return
-        this.ui = { ...this.ui, index: resolveIndex(state.index, this.indices, false) }
-        this.applyIndexInfo()
+        this.ui = adjustToIndex(
+          { ...this.ui, index: resolveIndex(state.index, this.indices, false) },
+          this.indicesInfo
+        )
         if (state.query.length > 0) await this.runSearch(state.query, 'none')
-        else this.clearResults()
+        else this.session.clear()
       })()
     )
   }
 
-  // --- URL and title ---
+  private async changeBackend(backend: string): Promise<void> {
+    this.notice = ''
+    this.ui = { ...this.ui, backend }
+    if (await this.connect(true)) await this.searchOrWriteUrl('push')
+    else this.writeUrl('push')
+  }
+
+  private onSettingChange(e: CustomEvent<SettingChange>): void {
+    const { key, value } = e.detail
+    if (key === 'backend') {
+      this.guard(this.changeBackend(String(value)))
+      return
+    }
+    this.ui = { ...this.ui, [key]: value }
+    if (key === 'index') this.ui = adjustToIndex(this.ui, this.indicesInfo)
+    if (RERUN_KEYS.has(key) && this.ui.query.length > 0 && this.phase === 'ready') {
+      this.guard(this.runSearch(this.ui.query, 'push'))
+    } else {
+      this.writeUrl(key === 'index' ? 'push' : 'replace')
+    }
+  }
+
+  // --- URL, title and drafts ---
 
   private writeUrl(mode: HistoryMode): void {
     if (mode === 'none') return
@@ -308,157 +277,23 @@ export class ClipFront extends LitElement {
     document.title = q.length > 0 ? `${describeQuery(q)} – ${APP_TITLE}` : APP_TITLE
   }
 
+  // The search bar shows a plain text query; the terms editor shows any query.
   private syncDrafts(query: QueryTerm[]): void {
     this.draftText = isPlainQuery(query) && query[0]!.kind === 'text' ? query[0]!.value : ''
     this.draftTerms = query.map((t) => ({ ...t }))
   }
 
-  // --- settings ---
-
-  private onSettingChange(e: CustomEvent<SettingChange>): void {
-    const { key, value } = e.detail
-    if (key === 'backend') {
-      this.guard(this.changeBackend(String(value)))
-      return
-    }
-    this.ui = { ...this.ui, [key]: value }
-    if (key === 'index') this.applyIndexInfo()
-    if (RERUN_KEYS.has(key) && this.ui.query.length > 0 && this.phase === 'ready') {
-      this.guard(this.runSearch(this.ui.query, 'push'))
-    } else {
-      this.writeUrl(key === 'index' ? 'push' : 'replace')
-    }
-  }
-
-  private async changeBackend(backend: string): Promise<void> {
-    this.abort?.abort()
-    this.notice = ''
-    this.ui = { ...this.ui, backend }
-    this.phase = 'starting'
-    if (!(await this.connect(true))) {
-      this.clearResults()
-      this.writeUrl('push')
-      return
-    }
-    if (this.ui.query.length > 0) await this.runSearch(this.ui.query, 'push')
-    else this.writeUrl('push')
-  }
-
   // --- searching ---
 
-  private clearResults(): void {
-    this.generation++
-    this.abort?.abort()
-    this.results = []
-    this.pager = null
-    this.searched = false
-    this.searching = false
-  }
-
-  // Runs `terms` as the query: one /knn-service call, then metadata pages until the page is filled.
   private async runSearch(terms: QueryTerm[], history: HistoryMode): Promise<void> {
     if (this.phase !== 'ready') return
-    const generation = ++this.generation
-    this.abort?.abort()
-    const abort = new AbortController()
-    this.abort = abort
     this.ui = { ...this.ui, query: terms }
     this.syncDrafts(terms)
-    this.searching = true
-    this.searchError = ''
-    this.metadataError = ''
+    this.actionError = ''
     this.detailPosition = null
     this.writeUrl(history)
     this.updateTitle()
-    performance.clearMarks(MARK_SEARCH_START)
-    performance.clearMarks(MARK_FIRST_RESULTS)
-    performance.clearMarks(MARK_ALL_METADATA)
-    performance.mark(MARK_SEARCH_START)
-
-    let results: ResultItem[]
-    try {
-      results = await this.service.knn(buildKnnRequest(this.ui, terms), abort.signal)
-    } catch (e) {
-      if (isAborted(e) || generation !== this.generation) return
-      this.searching = false
-      this.searched = true
-      this.results = []
-      this.pager = null
-      if (e instanceof BackError && e.kind === 'unreachable') {
-        this.banner = {
-          message: e.message,
-          retry: () => {
-            this.banner = null
-            this.guard(this.runSearch(terms, 'none'))
-          }
-        }
-      } else {
-        this.searchError = `Search failed: ${message(e)}`
-      }
-      return
-    }
-    if (generation !== this.generation) return
-    this.banner = null
-    this.embeddings = new Map()
-    this.results = results
-    this.pager = new MetadataPager(
-      results.map((r) => r.id),
-      Math.min(this.ui.numImages, results.length),
-      this.ui.numImages
-    )
-    this.searching = false
-    this.searched = true
-    await this.renderedWithGrid()
-    if (generation !== this.generation) return
-    performance.mark(MARK_FIRST_RESULTS)
-    if (this.pager.done) performance.mark(MARK_ALL_METADATA)
-    await this.fillPage(generation, INITIAL_FILL_PAGES)
-  }
-
-  private async renderedWithGrid(): Promise<void> {
-    await this.updateComplete
-    await this.grid?.updateComplete
-  }
-
-  // Loads the next metadata page into the results. False when nothing was loaded (done, busy,
-  // failed or superseded).
-  private async loadMoreMetadata(generation: number): Promise<boolean> {
-    const pager = this.pager
-    if (pager === null || pager.done || pager.busy) return false
-    const index = this.ui.index
-    const signal = this.abort?.signal
-    let entries
-    try {
-      entries = await pager.loadNext((ids) => this.service.metadata(ids, index, signal))
-    } catch (e) {
-      if (!isAborted(e) && generation === this.generation) {
-        this.metadataError = `Could not load more results: ${message(e)}`
-      }
-      return false
-    }
-    if (entries === null || generation !== this.generation) return false
-    this.metadataError = ''
-    this.results = mergeMetadata(this.results, entries)
-    await this.renderedWithGrid()
-    if (pager.done && generation === this.generation) performance.mark(MARK_ALL_METADATA)
-    return generation === this.generation
-  }
-
-  // The original's initial scroll: load pages while the grid does not reach the page bottom.
-  private async fillPage(generation: number, maxPages: number): Promise<void> {
-    for (let page = 0; page < maxPages; page++) {
-      const grid = this.grid
-      if (grid === null || grid.isPageFilled()) return
-      if (!(await this.loadMoreMetadata(generation))) return
-    }
-  }
-
-  // The user scrolled near the end: load pages until the grid reaches a screen beyond it.
-  private async onNearEnd(): Promise<void> {
-    const generation = this.generation
-    while (this.grid?.isNearEnd() && this.pager !== null && !this.pager.done) {
-      if (!(await this.loadMoreMetadata(generation))) return
-    }
+    await this.session.run(this.service, this.ui, terms)
   }
 
   private async searchImageFile(file: File): Promise<void> {
@@ -467,7 +302,7 @@ export class ClipFront extends LitElement {
     try {
       base64 = await readAsBase64(file)
     } catch (e) {
-      this.searchError = `Could not read ${file.name}: ${message(e)}`
+      this.actionError = `Could not read ${file.name}: ${errorMessage(e)}`
       return
     }
     const term = imageTerm(base64)
@@ -475,6 +310,7 @@ export class ClipFront extends LitElement {
     await this.runSearch([term], 'push')
   }
 
+  // The original's "search by image" icon: the result's own image if it has one, else its url.
   private searchByResultImage(item: ResultItem): void {
     const image = item['image']
     const url = item[this.config.urlColumn]
@@ -485,42 +321,18 @@ export class ClipFront extends LitElement {
     }
   }
 
-  // --- embeddings: "More like this" and "Add to query" ---
-
-  // The stored embedding of a result of the current search: the current query is sent once more
-  // with return_embeddings (same k and filters, so the same results) and every returned
-  // embedding is kept for later clicks.
-  private async embeddingOf(item: ResultItem): Promise<number[]> {
-    const known = this.embeddings.get(item.id)
-    if (known !== undefined) return known
-    const generation = this.generation
-    const body = buildKnnRequest(this.ui, this.ui.query, { returnEmbeddings: true })
-    const answer = await this.service.knn(body)
-    if (generation === this.generation) {
-      for (const r of answer) {
-        if (Array.isArray(r.embedding)) this.embeddings.set(r.id, r.embedding)
-      }
-    }
-    const found = answer.find((r) => r.id === item.id)?.embedding
-    if (!Array.isArray(found) || found.length === 0) {
-      throw new Error(`the back returned no embedding for result ${item.id}`)
-    }
-    return found
-  }
-
-  private embeddingTermOf(item: ResultItem, vector: number[]): QueryTerm {
-    const text = caption(item)
-    const label = text ? `result ${item.id}: ${text.slice(0, 40)}` : `result ${item.id}`
-    return embeddingTerm(vector, 1, label, imageSrc(item, this.config.urlColumn))
-  }
+  // --- "More like this" and "Add to query" (a result's embedding) ---
 
   private async withEmbedding(item: ResultItem, use: (term: QueryTerm) => void): Promise<void> {
     this.detailBusy = true
     this.detailError = ''
     try {
-      use(this.embeddingTermOf(item, await this.embeddingOf(item)))
+      const vector = await this.session.embeddingOf(item)
+      const text = caption(item)
+      const label = text ? `result ${item.id}: ${text.slice(0, 40)}` : `result ${item.id}`
+      use(embeddingTerm(vector, 1, label, imageSrc(item, this.config.urlColumn)))
     } catch (e) {
-      this.detailError = `Could not get the embedding of this result: ${message(e)}`
+      this.detailError = `Could not get the embedding of this result: ${errorMessage(e)}`
     } finally {
       this.detailBusy = false
     }
@@ -549,32 +361,26 @@ export class ClipFront extends LitElement {
 
   // --- detail view ---
 
-  private openDetail(position: number): void {
-    this.detailError = ''
-    this.detailPosition = position
-  }
-
   private closeDetail(): void {
     const position = this.detailPosition
     this.detailPosition = null
     this.detailError = ''
-    if (position !== null) void this.grid?.focusPosition(position)
+    if (position !== null) void this.resultGrid?.focusPosition(position)
   }
 
   private navigateDetail(position: number): void {
     this.detailError = ''
     this.detailPosition = position
     // Reaching the end of what is shown loads more, as scrolling would.
-    if (position >= this.displayed.length - 2) {
-      void this.loadMoreMetadata(this.generation)
-    }
+    if (position >= this.displayed.length - 2) this.guard(this.session.loadMore())
   }
 
-  // --- download ---
+  // --- download (the original's: the query again with a larger count) ---
 
   private async download(format: DownloadFormat): Promise<void> {
     if (this.ui.query.length === 0) return
     this.downloading = true
+    this.actionError = ''
     try {
       const count = downloadCount(this.ui, this.indices)
       const results = await this.service.knn(buildKnnRequest(this.ui, this.ui.query, { count }))
@@ -584,7 +390,7 @@ export class ClipFront extends LitElement {
         saveFile(CSV_FILENAME, resultsToCsv(results), 'text/csv;charset=utf-8')
       }
     } catch (e) {
-      this.searchError = `Download failed: ${message(e)}`
+      this.actionError = `Download failed: ${errorMessage(e)}`
     } finally {
       this.downloading = false
     }
@@ -592,14 +398,22 @@ export class ClipFront extends LitElement {
 
   // --- rendering ---
 
-  protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('results') || changed.has('brokenVersion') || changed.has('ui')) {
-      this.displayed = displayedResults(this.results, {
-        urlColumn: this.config.urlColumn,
-        hideDuplicateUrls: this.ui.hideDuplicateUrls,
-        brokenImages: this.brokenImages
-      })
-    }
+  // The grid's items, recomputed when what they depend on changed (results change through the
+  // session, which re-renders the host).
+  protected override willUpdate(_changed: PropertyValues): void {
+    const key: unknown[] = [
+      this.session.results,
+      this.brokenVersion,
+      this.ui.hideDuplicateUrls,
+      this.config.urlColumn
+    ]
+    if (key.every((v, i) => v === this.displayedKey[i])) return
+    this.displayedKey = key
+    this.displayed = displayedResults(this.session.results, {
+      urlColumn: this.config.urlColumn,
+      hideDuplicateUrls: this.ui.hideDuplicateUrls,
+      brokenImages: this.brokenImages
+    })
   }
 
   private onImageError(src: string): void {
@@ -610,70 +424,50 @@ export class ClipFront extends LitElement {
 
   private queryImages(): string[] {
     return this.ui.query
-      .filter((t) => t.kind === 'image' || t.kind === 'imageUrl' || t.kind === 'embedding')
+      .filter((t) => t.kind !== 'text')
       .map((t) => t.preview ?? '')
       .filter((src) => src !== '')
   }
 
-  private renderStatus() {
-    let text = ''
-    if (this.phase === 'starting') text = 'Connecting to the back…'
-    else if (this.searching) text = 'Searching…'
-    else if (this.searched && !this.searchError) {
-      text = `Showing ${this.displayed.length} of ${this.results.length} results`
+  private renderBanners() {
+    if (this.phase === 'unreachable') {
+      return renderBanner(this.connectError, () => this.guard(this.retryConnect()))
     }
-    return html`<div class="status">
-      ${this.searching || this.phase === 'starting'
-        ? html`<span class="spinner" aria-hidden="true"></span>`
-        : nothing}
-      <span role="status">${text}</span>
-    </div>`
+    if (this.session.unreachable) {
+      return renderBanner(this.session.unreachable, () =>
+        this.guard(this.runSearch(this.ui.query, 'none'))
+      )
+    }
+    return nothing
   }
 
-  private renderMessages() {
-    const safeModeEmpty =
-      this.ui.safeMode && !this.searching && this.results.length > 0 && this.displayed.length === 0
-    const noResults = this.searched && !this.searching && !this.searchError && this.results.length === 0
-    return html`
-      ${this.notice
-        ? html`<div class="message notice">
-            <span aria-live="polite">${this.notice}</span>
-            <button
-              class="text-button"
-              @click=${() => {
-                this.notice = ''
-              }}
-            >
-              Dismiss
-            </button>
-          </div>`
-        : nothing}
-      ${this.searchError
-        ? html`<p class="message error" role="alert">${this.searchError}</p>`
-        : nothing}
-      ${this.metadataError
-        ? html`<p class="message error" role="alert">${this.metadataError}</p>`
-        : nothing}
-      ${safeModeEmpty
-        ? html`<p class="message">Displaying only nice pictures in safe mode!</p>`
-        : nothing}
-      ${noResults ? html`<p class="message">No results.</p>` : nothing}
-    `
-  }
-
-  private renderBanner() {
-    if (this.banner === null) return nothing
-    const banner = this.banner
-    return html`<section class="banner" aria-label="Back unreachable">
-      <p role="alert">${banner.message}</p>
-      <button class="text-button" @click=${() => banner.retry()}>Retry</button>
-    </section>`
+  private renderResultsHead() {
+    const s = this.session
+    const answered = s.searched && !s.searching
+    return html`${renderStatus({
+      connecting: this.phase === 'starting',
+      searching: s.searching,
+      counts:
+        answered && !s.error && !s.unreachable
+          ? { shown: this.displayed.length, total: s.results.length }
+          : null
+    })}
+    ${renderMessages({
+      notice: this.notice,
+      errors: [s.error, s.metadataError, this.actionError],
+      safeModeEmpty: this.ui.safeMode && answered && s.results.length > 0 && this.displayed.length === 0,
+      noResults: answered && !s.error && !s.unreachable && s.results.length === 0,
+      dismissNotice: () => {
+        this.notice = ''
+      }
+    })}`
   }
 
   override render() {
     const ready = this.phase === 'ready'
     const detailItem =
       this.detailPosition === null ? null : (this.displayed[this.detailPosition] ?? null)
+    const search = (terms: QueryTerm[]) => this.guard(this.runSearch(terms, 'push'))
     return html`
       <header>
         <div class="top">
@@ -682,8 +476,7 @@ export class ClipFront extends LitElement {
             .text=${this.draftText}
             .canDownload=${ready && this.ui.query.length > 0}
             .downloading=${this.downloading}
-            @text-search=${(e: CustomEvent<{ text: string }>) =>
-              this.guard(this.runSearch([textTerm(e.detail.text)], 'push'))}
+            @text-search=${(e: CustomEvent<{ text: string }>) => search([textTerm(e.detail.text)])}
             @image-file=${(e: CustomEvent<{ file: File }>) =>
               this.guard(this.searchImageFile(e.detail.file))}
             @download=${(e: CustomEvent<{ format: DownloadFormat }>) =>
@@ -702,7 +495,7 @@ export class ClipFront extends LitElement {
           </button>
         </div>
       </header>
-      ${this.renderBanner()}
+      ${this.renderBanners()}
       <div class="layout">
         <aside id="settings" aria-label="Settings" ?data-collapsed=${!this.panelOpen}>
           <settings-panel
@@ -714,7 +507,7 @@ export class ClipFront extends LitElement {
             @setting-change=${this.onSettingChange}
           ></settings-panel>
         </aside>
-        <main aria-label="Results" aria-busy=${this.searching ? 'true' : 'false'}>
+        <main aria-label="Results" aria-busy=${this.session.searching ? 'true' : 'false'}>
           <query-terms-editor
             .terms=${this.draftTerms}
             .open=${this.termsOpen}
@@ -724,26 +517,27 @@ export class ClipFront extends LitElement {
             @terms-change=${(e: CustomEvent<{ terms: QueryTerm[] }>) => {
               this.draftTerms = e.detail.terms
             }}
-            @terms-search=${(e: CustomEvent<{ terms: QueryTerm[] }>) =>
-              ready && this.guard(this.runSearch(e.detail.terms, 'push'))}
+            @terms-search=${(e: CustomEvent<{ terms: QueryTerm[] }>) => search(e.detail.terms)}
           ></query-terms-editor>
-          ${this.renderStatus()} ${this.renderMessages()}
+          ${this.renderResultsHead()}
           <result-grid
             .items=${this.displayed}
             .urlColumn=${this.config.urlColumn}
             .displayCaptions=${this.ui.displayCaptions}
             .displayFullCaptions=${this.ui.displayFullCaptions}
             .displaySimilarities=${this.ui.displaySimilarities}
-            @open-detail=${(e: CustomEvent<{ position: number }>) =>
-              this.openDetail(e.detail.position)}
+            @open-detail=${(e: CustomEvent<{ position: number }>) => {
+              this.detailError = ''
+              this.detailPosition = e.detail.position
+            }}
             @search-caption=${(e: CustomEvent<{ item: ResultItem }>) => {
               const text = caption(e.detail.item)
-              if (text) this.guard(this.runSearch([textTerm(text)], 'push'))
+              if (text) search([textTerm(text)])
             }}
             @search-image=${(e: CustomEvent<{ item: ResultItem }>) =>
               this.searchByResultImage(e.detail.item)}
             @image-error=${(e: CustomEvent<{ src: string }>) => this.onImageError(e.detail.src)}
-            @near-end=${() => this.guard(this.onNearEnd())}
+            @near-end=${() => this.guard(this.session.nearEnd())}
           ></result-grid>
         </main>
       </div>
@@ -755,8 +549,7 @@ export class ClipFront extends LitElement {
         .busy=${this.detailBusy}
         .error=${this.detailError}
         @close=${() => this.closeDetail()}
-        @navigate=${(e: CustomEvent<{ position: number }>) =>
-          this.navigateDetail(e.detail.position)}
+        @navigate=${(e: CustomEvent<{ position: number }>) => this.navigateDetail(e.detail.position)}
         @more-like-this=${(e: CustomEvent<{ item: ResultItem }>) => this.moreLikeThis(e.detail.item)}
         @add-to-query=${(e: CustomEvent<{ item: ResultItem }>) => this.addToQuery(e.detail.item)}
       ></detail-view>

@@ -12,6 +12,7 @@
 //   page.assertNoConsoleErrors();
 //   await browser.close(); await back.stop();
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 
@@ -65,11 +66,8 @@ let backCount = 0;
 export async function startBack(options = {}) {
   const { fixture } = options;
   if (!fixture) throw new Error('startBack: fixture is required');
-  const binary = await waitForBinary();
-  const temp = makeTempFolder('back-');
-  const number = ++backCount;
-  const logFile = options.logFile ?? path.join(temp, `back-${number}.log`);
   const frontFolder = options.frontFolder === undefined ? frontDistPath() : options.frontFolder;
+  const temp = makeTempFolder('back-');
   const args = [
     'back',
     '--port', '0',
@@ -85,12 +83,52 @@ export async function startBack(options = {}) {
   if (options.aesthetic ?? true) args.push('--aesthetic_embeddings_folder', fixture.aestheticFolder);
   else args.push('--provide_aesthetic_embeddings', 'False');
   args.push(...(options.extraArgs ?? []));
+  return startServer('back', args, { temp, logFile: options.logFile, timeoutMs: options.timeoutMs });
+}
+
+// Starts `clip-retrieval front` (the web UI alone, no indices) on a free port. Options:
+//   defaultBackend  --default_backend (the back the UI queries first; required here, since the
+//                   command's own default, port 1234 of the page's host, is nobody in these tests)
+//   defaultIndex    --default_index
+//   urlColumn       --url_column
+//   frontFolder     --front_folder (default $CLIPRET_FRONT_DIST or <repo>/front/dist)
+//   extraArgs, timeoutMs, logFile as startBack
+// Returns what startBack returns.
+export async function startFront(options = {}) {
+  if (!options.defaultBackend) throw new Error('startFront: defaultBackend is required');
+  const args = ['front', '--port', '0', '--host', '127.0.0.1', '--default_backend', options.defaultBackend,
+    '--front_folder', options.frontFolder ?? frontDistPath()];
+  if (options.defaultIndex) args.push('--default_index', options.defaultIndex);
+  if (options.urlColumn) args.push('--url_column', options.urlColumn);
+  args.push(...(options.extraArgs ?? []));
+  return startServer('front', args, { temp: makeTempFolder('front-'), logFile: options.logFile, timeoutMs: options.timeoutMs });
+}
+
+// A TCP port that was free a moment ago (listen on 0, close): for a server that must be
+// unreachable now and started on that port later.
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// Runs `clip-retrieval <args>` (a server logging "listening on http://HOST:PORT") as a tracked
+// child, and waits for that line.
+async function startServer(name, args, { temp, logFile: givenLog, timeoutMs = 60000 }) {
+  const binary = await waitForBinary();
+  const number = ++backCount;
+  const logFile = givenLog ?? path.join(temp, `${name}-${number}.log`);
 
   const log = fs.openSync(logFile, 'w');
   fs.writeSync(log, `$ ${binary} ${args.join(' ')}\n`);
   const child = trackChild(spawn(binary, args, { stdio: ['ignore', log, log] }));
   fs.closeSync(log);
-  child.unref(); // a forgotten back does not hold the test process open (it is killed at exit)
+  child.unref(); // a forgotten server does not hold the test process open (it is killed at exit)
   const readLog = () => fs.readFileSync(logFile, 'utf8');
   const tail = () => readLog().split('\n').slice(-30).join('\n');
   let exited = null;
@@ -109,7 +147,7 @@ export async function startBack(options = {}) {
     while (!exited && Date.now() < deadline) await sleep(20);
     if (!exited) {
       child.kill('SIGKILL');
-      await waitUntil(() => exited, { timeoutMs: 5000, message: `back pid ${child.pid} to exit after SIGKILL` });
+      await waitUntil(() => exited, { timeoutMs: 5000, message: `${name} pid ${child.pid} to exit after SIGKILL` });
     }
     untrackChild(child);
     return exited;
@@ -118,7 +156,6 @@ export async function startBack(options = {}) {
     if (!exited) child.kill('SIGKILL');
   });
 
-  const timeoutMs = options.timeoutMs ?? 60000;
   const deadline = Date.now() + timeoutMs;
   let port = null;
   while (port === null) {
@@ -127,10 +164,10 @@ export async function startBack(options = {}) {
       port = Number(match[1]);
       break;
     }
-    if (exited) throw new Error(`clip-retrieval back exited before listening (${JSON.stringify(exited)}); log ${logFile}:\n${tail()}`);
+    if (exited) throw new Error(`clip-retrieval ${name} exited before listening (${JSON.stringify(exited)}); log ${logFile}:\n${tail()}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`clip-retrieval back did not log "listening on" within ${timeoutMs} ms; log ${logFile}:\n${tail()}`);
+      throw new Error(`clip-retrieval ${name} did not log "listening on" within ${timeoutMs} ms; log ${logFile}:\n${tail()}`);
     }
     await sleep(25);
   }
@@ -216,6 +253,16 @@ export function isExpectedConsoleError(message) {
   return /Failed to load resource/.test(message.text) && /\/img\/missing\//.test(message.url ?? '');
 }
 
+// An ignoreConsole for newPage that also expects the listed failed requests (chromium logs every
+// non-2xx fetch and every refused connection as a console error): each rule {url: RegExp (of the
+// request url), status?: number (the HTTP status; absent: a network error such as
+// ERR_CONNECTION_REFUSED)}. Anything else stays unexpected.
+export function expectFailedRequests(...rules) {
+  return (message) => isExpectedConsoleError(message) || (/Failed to load resource/.test(message.text) && rules.some((rule) =>
+    rule.url.test(message.url ?? '') &&
+    (rule.status === undefined ? /net::ERR_/.test(message.text) : message.text.includes(`status of ${rule.status} `))));
+}
+
 // A page in a fresh context. Options: colorScheme ('light' | 'dark'), viewport ({width, height};
 // default 1280x800), deviceScaleFactor, ignoreConsole (function(message) -> true to ignore; default
 // isExpectedConsoleError), defaultTimeoutMs (page actions, default 10 s).
@@ -267,7 +314,8 @@ export async function saveScreenshot(page, name, { fullPage = true } = {}) {
 // Records the POSTs the page sends to URLs whose path ends with `pathSuffix` (e.g. '/knn-service',
 // '/metadata') and their answers. Returns:
 //   bodies       parsed JSON bodies, in order (null for a body that is not JSON)
-//   entries      [{url, body, status?, response? (parsed JSON answer)}]
+//   entries      [{url, body, status?, response? (parsed JSON answer), failure?, inFlight (earlier
+//                requests to this path still unanswered when this one was sent), sentAt, answeredAt?}]
 //   waitFor(predicate(body, entry) -> bool, {timeoutMs, message, fromIndex}) -> body: the first
 //                recorded body (from fromIndex, default 0) matching; waits for one to come
 //   waitForResponse(predicate(body, entry), opts) -> entry once its answer has arrived
@@ -284,7 +332,9 @@ export function recordRequests(page, pathSuffix) {
     } catch {
       body = null;
     }
-    const entry = { url: request.url(), body, status: undefined, response: undefined, done: false };
+    // inFlight: how many earlier requests to this path had no answer yet when this one was sent.
+    const inFlight = entries.filter((e) => e.status === undefined && e.failure === undefined).length;
+    const entry = { url: request.url(), body, status: undefined, response: undefined, done: false, inFlight, sentAt: Date.now() };
     entries.push(entry);
     byRequest.set(request, entry);
   };
@@ -292,6 +342,7 @@ export function recordRequests(page, pathSuffix) {
     const entry = byRequest.get(response.request());
     if (!entry) return;
     entry.status = response.status();
+    entry.answeredAt = Date.now();
     try {
       entry.response = await response.json();
     } catch {

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { recordRequests, saveScreenshot, waitUntil } from './harness.mjs';
 import {
   NO_FILTERS, assertKnnBody, assertNoNewRequest, assertRanking, defaultKnnBody, displayedIds, gridColumns,
-  horizontalOverflow, renderedCards, waitReady, samplePng, searchText, shownCaption, specContext, statusLine, uiUrl,
+  horizontalOverflow, renderedCards, waitReady, distinctImageIds, samplePng, searchText, shownCaption, specContext, statusLine, uiUrl,
   waitForCards, waitForShowing,
 } from './ui.mjs';
 
@@ -94,13 +94,13 @@ describe('search', { timeout: 180000 }, () => {
     const knn = recordRequests(page, '/knn-service');
     await page.goto(uiUrl(spec.back, NO_FILTERS));
     await waitReady(page);
-    const id = 17;
+    const id = 25; // one of distinctImageIds()
     await page.getByLabel('Image file', { exact: true }).setInputFiles({
-      name: '000017.png', mimeType: 'image/png', buffer: samplePng(spec.fixture, id),
+      name: '000025.png', mimeType: 'image/png', buffer: samplePng(spec.fixture, id),
     });
     await checkImageSearch(page, knn, id, 'upload');
     assert.equal(knn.count(), 1);
-    assert.equal(await page.title(), '000017.png – clip retrieval');
+    assert.equal(await page.title(), '000025.png – clip retrieval');
     // an uploaded image is not put in the URL
     assert.ok(!new URL(page.url()).searchParams.has('query'));
     await saveScreenshot(page, 'search-image-upload', { fullPage: false });
@@ -112,6 +112,8 @@ describe('search', { timeout: 180000 }, () => {
     const knn = recordRequests(page, '/knn-service');
     await page.goto(uiUrl(spec.back, NO_FILTERS));
     await waitReady(page);
+    const distinct = distinctImageIds(spec.fixture);
+    assert.ok(distinct.includes(25) && distinct.includes(29) && distinct.includes(44), 'pictures that find themselves first');
     await putImage(page, 'paste', samplePng(spec.fixture, 29), 'pasted.png');
     await checkImageSearch(page, knn, 29, 'paste');
     assert.equal(await page.title(), 'pasted.png – clip retrieval');

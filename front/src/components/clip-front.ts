@@ -365,7 +365,15 @@ export class ClipFront extends LitElement {
     const position = this.detailPosition
     this.detailPosition = null
     this.detailError = ''
-    if (position !== null) void this.resultGrid?.focusPosition(position)
+    if (position === null) return
+    // Closing a modal dialog gives the focus back to the card that opened it; once it has closed,
+    // move the focus to the card of the result shown last (the user may have stepped to another).
+    void this.detailClosed().then(() => this.resultGrid?.focusPosition(position))
+  }
+
+  private async detailClosed(): Promise<void> {
+    await this.updateComplete
+    await this.renderRoot.querySelector('detail-view')?.updateComplete
   }
 
   private navigateDetail(position: number): void {

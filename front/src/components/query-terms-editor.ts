@@ -114,10 +114,14 @@ export class QueryTermsEditor extends LitElement {
         flex-wrap: wrap;
         gap: 8px;
       }
-      .primary {
+      .primary,
+      .primary:hover:not(:disabled) {
         background: var(--accent);
         color: var(--accent-fg);
         border-color: var(--accent);
+      }
+      .primary:hover:not(:disabled) {
+        filter: brightness(0.9);
       }
       .error {
         color: var(--error);

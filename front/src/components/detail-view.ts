@@ -102,7 +102,9 @@ export class DetailView extends LitElement {
         border-radius: 6px;
       }
       .picture img {
-        max-width: 100%;
+        display: block;
+        width: 100%;
+        height: auto;
         max-height: 70vh;
         object-fit: contain;
       }

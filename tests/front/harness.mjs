@@ -60,7 +60,8 @@ let backCount = 0;
 //   violence       --provide_violence_detector with the fixture's prompts (default true)
 //   aesthetic      --aesthetic_embeddings_folder with the fixture's vectors (default true)
 //   indicesPaths   another indices_paths.json (default the fixture's: example_index, text_only)
-//   extraArgs      more arguments, appended last (later ones win)
+//   port           --port (default 0: a free port, read from the log)
+//   extraArgs      more arguments, appended last (the CLI refuses an option given twice)
 //   timeoutMs      how long to wait for "listening on" (default 60 s)
 // Returns {url, port, logFile, process, args, log() (the log so far), stop()}.
 export async function startBack(options = {}) {
@@ -70,7 +71,7 @@ export async function startBack(options = {}) {
   const temp = makeTempFolder('back-');
   const args = [
     'back',
-    '--port', '0',
+    '--port', String(options.port ?? 0),
     '--host', '127.0.0.1',
     '--indices_paths', options.indicesPaths ?? fixture.indicesPaths,
     '--clip_model', fixture.modelFolder,
@@ -92,11 +93,11 @@ export async function startBack(options = {}) {
 //   defaultIndex    --default_index
 //   urlColumn       --url_column
 //   frontFolder     --front_folder (default $CLIPRET_FRONT_DIST or <repo>/front/dist)
-//   extraArgs, timeoutMs, logFile as startBack
+//   port, extraArgs, timeoutMs, logFile as startBack
 // Returns what startBack returns.
 export async function startFront(options = {}) {
   if (!options.defaultBackend) throw new Error('startFront: defaultBackend is required');
-  const args = ['front', '--port', '0', '--host', '127.0.0.1', '--default_backend', options.defaultBackend,
+  const args = ['front', '--port', String(options.port ?? 0), '--host', '127.0.0.1', '--default_backend', options.defaultBackend,
     '--front_folder', options.frontFolder ?? frontDistPath()];
   if (options.defaultIndex) args.push('--default_index', options.defaultIndex);
   if (options.urlColumn) args.push('--url_column', options.urlColumn);

@@ -183,5 +183,9 @@ export const cardStyles = css`
       font-size: 12px;
       line-height: 15px;
     }
+    /* the box is sized for three 18px lines: clip at three of these, or a fourth shows in part */
+    .caption:not(.full) {
+      max-height: 45px;
+    }
   }
 `

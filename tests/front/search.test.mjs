@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { recordRequests, saveScreenshot, waitUntil } from './harness.mjs';
 import {
   NO_FILTERS, assertKnnBody, assertNoNewRequest, assertRanking, defaultKnnBody, displayedIds, gridColumns,
-  horizontalOverflow, renderedCards, waitReady, distinctImageIds, samplePng, searchText, shownCaption, specContext, statusLine, uiUrl,
+  horizontalOverflow, renderedCards, resultList, waitReady, distinctImageIds, samplePng, searchText, shownCaption, specContext, statusLine, uiUrl,
   waitForCards, waitForShowing,
 } from './ui.mjs';
 
@@ -212,6 +212,11 @@ describe('search', { timeout: 180000 }, () => {
     const entry = await knn.waitForResponse();
     await waitForCards(page, spec.fixture, displayedIds(spec.fixture, entry.response), { min: 4 });
     assert.ok(await gridColumns(page) >= 2, `columns: ${await gridColumns(page)}`);
+    // a cut caption shows whole lines (a box sized for three 18px lines showed a fourth 15px one in part)
+    const partial = await resultList(page).locator('.caption').evaluateAll((boxes) => boxes
+      .map((box) => ({ text: box.textContent.trim(), height: box.clientHeight, line: parseFloat(getComputedStyle(box).lineHeight) }))
+      .filter((c) => c.height % c.line !== 0));
+    assert.deepEqual(partial, [], 'captions show whole lines');
     assert.ok(await horizontalOverflow(page) <= 0, `horizontal overflow ${await horizontalOverflow(page)} px`);
     await saveScreenshot(page, 'search-phone', { fullPage: false });
     await toggle.click();

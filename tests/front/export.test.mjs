@@ -121,6 +121,7 @@ describe('export', { timeout: 180000 }, () => {
     assert.ok(text.includes('東京 🎨'), 'non-ASCII kept as UTF-8');
     const simple = fixture.samples.find((s) => /^[a-z0-9 ]+$/.test(s.caption));
     assert.ok(text.includes(`,${simple.caption},`), 'a plain caption is not quoted');
+    await saveScreenshot(page, 'export-csv', { fullPage: false });
     page.assertNoConsoleErrors('CSV export');
   });
 });

@@ -129,6 +129,7 @@ describe('URL state', { timeout: 180000 }, () => {
     await knn.waitForResponse((b) => b.text === 'a blue circle', { fromIndex: 3 });
     assert.equal(urlParams(page).query, 'a blue circle');
     assert.equal(knn.count(), 4);
+    await saveScreenshot(page, 'url-state-history-forward', { fullPage: false });
     page.assertNoConsoleErrors('history');
   });
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "back/content_encoding.h"
 #include "core/log.h"
 
 namespace clipret::back {
@@ -63,6 +64,7 @@ bool is_config_path(std::string_view path) {
 
 void install_front_routes(httplib::Server& server, const FrontRoutesOptions& options) {
   server.set_pre_routing_handler([options](const httplib::Request& req, httplib::Response& res) {
+    decline_brotli(req);
     if ((req.method != "GET" && req.method != "HEAD") || !is_config_path(req.path)) {
       return httplib::Server::HandlerResponse::Unhandled;
     }

@@ -36,7 +36,8 @@ bool is_config_path(std::string_view path);
 // Installs on `server`: /config.json before routing (it wins over a file of that name in the
 // front folder, as the original registers it before its static route), the front folder
 // mounted at `/` (hashed assets under assets/ cached for a year, other files revalidated), or
-// the missing-front page.
+// the missing-front page. Its pre-routing step also declines Brotli for every answer
+// (back/content_encoding.h): both servers install these routes.
 void install_front_routes(httplib::Server& server, const FrontRoutesOptions& options);
 
 }  // namespace clipret::back

@@ -770,6 +770,27 @@ TEST_F(BackServerTest, FrontFolderOrAClearPage) {
   EXPECT_EQ(fc.Get("/indices-list")->status, 200);
 }
 
+// cpp-httplib would answer Brotli at quality 11 to every browser (hundreds of ms for 3,000
+// results): the back declines it, answering gzip, or identity when only br is offered.
+TEST_F(BackServerTest, BrowsersGetGzipNotSlowBrotli) {
+  httplib::Client c = server_->client();
+  c.set_decompress(false);
+  const std::string body =
+      R"({"text": "a cat", "modality": "image", "num_images": 40, "indice_name": "flat"})";
+  auto gzip =
+      c.Post("/knn-service", {{"Accept-Encoding", "gzip, deflate, br"}}, body, "application/json");
+  ASSERT_TRUE(gzip);
+  EXPECT_EQ(gzip->status, 200);
+  EXPECT_EQ(gzip->get_header_value("Content-Encoding"), "gzip");
+  ASSERT_GE(gzip->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(gzip->body[0]), 0x1f);  // gzip's magic number
+  EXPECT_EQ(static_cast<unsigned char>(gzip->body[1]), 0x8b);
+  auto identity = c.Post("/knn-service", {{"Accept-Encoding", "br"}}, body, "application/json");
+  ASSERT_TRUE(identity);
+  EXPECT_FALSE(identity->has_header("Content-Encoding"));
+  EXPECT_EQ(json::parse(identity->body).size(), 40u) << identity->body;
+}
+
 // A built front may ship its own config.json (the original's points at knn.laion.ai): the back's
 // generated one wins, as in the original, where /config.json is registered before the files.
 TEST_F(BackServerTest, GeneratedConfigWinsOverTheFrontsOwn) {

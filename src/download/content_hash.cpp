@@ -1,0 +1,1 @@
+#include "download/content_hash.h"

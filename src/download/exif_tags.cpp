@@ -1,0 +1,1 @@
+#include "download/exif_tags.h"

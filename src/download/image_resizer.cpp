@@ -1,0 +1,1 @@
+#include "download/image_resizer.h"

@@ -1,0 +1,60 @@
+// download/image_resizer.h: decode → filter → resize → encode of one downloaded image, exactly as
+// img2dataset's resizer (notes §3) with Debian's OpenCV: cv::imdecode(IMREAD_UNCHANGED), alpha
+// flattened onto white, the size filters, the five resize modes with OpenCV's interpolations,
+// white borders, cv::imencode with the quality flags. Pure and thread-safe: one ImageResizer is
+// shared by every worker thread.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace clipret::download {
+
+struct ResizeOptions {
+  int64_t image_size = 256;
+  std::string resize_mode = "border";  // no, border, keep_ratio, keep_ratio_largest, center_crop
+  bool resize_only_if_bigger = false;
+  std::string upscale_interpolation = "lanczos";  // nearest, linear/bilinear, cubic/bicubic,
+  std::string downscale_interpolation = "area";   // area, lanczos/lanczos4 (any case)
+  std::string encode_format = "jpg";              // jpg, png, webp
+  int64_t encode_quality = 95;                    // png: the compression level 0-9
+  bool skip_reencode = false;
+  bool disable_all_reencoding = false;
+  int64_t min_image_size = 0;
+  double max_image_area = std::numeric_limits<double>::infinity();
+  double max_aspect_ratio = std::numeric_limits<double>::infinity();
+};
+
+struct ResizedImage {
+  std::string bytes;  // the encoded image (the raw bytes with disable_all_reencoding)
+  // Null with disable_all_reencoding, and on failure.
+  std::optional<int> width, height, original_width, original_height;
+  // Empty on success, else img2dataset's message: "Image decoding error", "image too small",
+  // "image area too large", "aspect ratio too large", or the encoder's failure.
+  std::string error;
+};
+
+class ImageResizer {
+ public:
+  // Throws Error(kInvalidInput) naming the option for an unknown mode, interpolation or format,
+  // or a quality out of range (png 0-9, jpg/webp 0-100).
+  explicit ImageResizer(ResizeOptions options);
+
+  // Never throws for bad image bytes: the failure is in `error`.
+  ResizedImage process(std::string_view raw) const;
+
+  const ResizeOptions& options() const { return options_; }
+
+ private:
+  ResizeOptions options_;
+  int upscale_ = 0, downscale_ = 0;  // cv::InterpolationFlags
+};
+
+// OpenCV's own thread pool is turned off (cv::setNumThreads(0)): the download runner owns the
+// process's threads and runs one image per worker. Called once by the runner.
+void use_caller_threads_for_opencv();
+
+}  // namespace clipret::download

@@ -1,0 +1,1 @@
+#include "download/shard_writer.h"

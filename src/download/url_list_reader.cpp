@@ -1,0 +1,1 @@
+#include "download/url_list_reader.h"

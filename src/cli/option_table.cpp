@@ -218,6 +218,19 @@ void OptionTable::add_string_list(const std::string& name, std::vector<std::stri
        [field](const std::string& v) { *field = parse_string_list_literal(v); }});
 }
 
+void OptionTable::add_optional_string_list(const std::string& name,
+                                           std::optional<std::vector<std::string>>* field,
+                                           const std::string& help) {
+  add({name, OptionType::kStringList, *field ? list_text(**field) : "None", help, false, true,
+       [field](const std::string& v) {
+         if (is_none(v)) {
+           field->reset();
+         } else {
+           *field = parse_string_list_literal(v);
+         }
+       }});
+}
+
 void OptionTable::add_repeated_string(const std::string& name, std::vector<std::string>* field,
                                       const std::string& help) {
   OptionSpec spec{

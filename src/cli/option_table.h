@@ -54,6 +54,11 @@ class OptionTable {
   void add_string_list(const std::string& name, std::vector<std::string>* field,
                        const std::string& help, bool required = false);
 
+  // A list of strings, or None (the default when the field is empty): None leaves it nullopt,
+  // '[]' an empty list (img2dataset's disallowed_header_directives tells them apart).
+  void add_optional_string_list(const std::string& name,
+                                std::optional<std::vector<std::string>>* field,
+                                const std::string& help);
   // An option that may be given several times (`--text a --text b`), each value appended to
   // `field`; a list literal appends all its items. Never filled by position.
   void add_repeated_string(const std::string& name, std::vector<std::string>* field,

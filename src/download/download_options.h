@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "download/fetcher.h"
+#include "download/image_resizer.h"
+
 namespace clipret::download {
 
 struct DownloadOptions {
@@ -36,7 +39,7 @@ struct DownloadOptions {
   std::string wandb_project = "img2dataset";
   int64_t oom_shard_count = 5;
   std::optional<std::string> compute_hash = std::string("sha256");  // md5, sha256, sha512
-  std::vector<std::string> verify_hash;  // [column, hash type] or empty
+  std::vector<std::string> verify_hash;                             // [column, hash type] or empty
   std::string distributor = "multiprocessing";  // multiprocessing, mpi (ranks of mpirun/srun)
   int64_t subjob_size = 1000;                   // accepted (pyspark's); no effect
   int64_t retries = 0;
@@ -65,6 +68,10 @@ std::vector<std::string> default_disallowed_directives();
 // option. Throws Error(kInvalidInput), or Error(kUnsupported) for options this build does not
 // have (bbox_col, output formats tfrecord, distributors pyspark and ray).
 void validate(const DownloadOptions& options);
+
+// The resizer's and the fetcher's share of the options.
+ResizeOptions resize_options(const DownloadOptions& options);
+FetchOptions fetch_options(const DownloadOptions& options);
 
 // Number of decimal digits of in-shard indices: ceil(log10(number_sample_per_shard)).
 int oom_sample_count(int64_t number_sample_per_shard);

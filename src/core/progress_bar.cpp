@@ -76,7 +76,8 @@ void ProgressBar::set_total(uint64_t total) {
 }
 
 std::string ProgressBar::render(const std::string& label, const std::string& unit, uint64_t count,
-                                uint64_t total, double elapsed_seconds, int width) {
+                                uint64_t total, double elapsed_seconds, int width,
+                                const std::string& postfix) {
   const double rate = elapsed_seconds > 0 ? static_cast<double>(count) / elapsed_seconds : 0.0;
   char stats[160];
   if (total > 0) {
@@ -91,13 +92,15 @@ std::string ProgressBar::render(const std::string& label, const std::string& uni
                   static_cast<unsigned long long>(count), unit.c_str(),
                   format_duration(elapsed_seconds).c_str(), rate, unit.c_str());
   }
+  std::string tail = stats;
+  if (!postfix.empty()) tail += " " + postfix;
   std::string line = label;
   if (total > 0) {
     const double fraction = std::min(1.0, static_cast<double>(count) / static_cast<double>(total));
     char percent[8];
     std::snprintf(percent, sizeof(percent), " %3d%% ", static_cast<int>(fraction * 100.0));
     line += percent;
-    const int bar_width = width - static_cast<int>(line.size() + std::string(stats).size()) - 2;
+    const int bar_width = width - static_cast<int>(line.size() + tail.size()) - 2;
     if (bar_width >= 10) {
       const int filled = static_cast<int>(fraction * bar_width);
       line += '|';
@@ -106,15 +109,25 @@ std::string ProgressBar::render(const std::string& label, const std::string& uni
       line += '|';
     }
   }
-  line += stats;
+  line += tail;
   return line;
+}
+
+void ProgressBar::set_postfix(std::string postfix) {
+  std::lock_guard<std::mutex> lock(postfix_mutex_);
+  postfix_ = std::move(postfix);
 }
 
 std::string ProgressBar::current_line() const {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::string postfix;
+  {
+    std::lock_guard<std::mutex> lock(postfix_mutex_);
+    postfix = postfix_;
+  }
   return render(options_.label, options_.unit, count(), total_.load(std::memory_order_relaxed),
-                elapsed, tty_ ? terminal_width() - 1 : kDefaultWidth);
+                elapsed, tty_ ? terminal_width() - 1 : kDefaultWidth, postfix);
 }
 
 void ProgressBar::draw(bool force) {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace clipret::core {
@@ -32,6 +33,9 @@ class ProgressBar {
   void add(uint64_t n = 1);
   // Changes the expected total (e.g. once an estimate is refined).
   void set_total(uint64_t total);
+  // Thread-safe: text shown after the rate, e.g. "success 91.2 %" (tqdm's postfix).
+  void set_postfix(std::string postfix);
+
   // Prints the final state on its own line; later calls do nothing.
   void finish();
 
@@ -40,7 +44,8 @@ class ProgressBar {
   // The text of one bar line for the given state, without colour or carriage return. Public for
   // tests.
   static std::string render(const std::string& label, const std::string& unit, uint64_t count,
-                            uint64_t total, double elapsed_seconds, int width);
+                            uint64_t total, double elapsed_seconds, int width,
+                            const std::string& postfix = "");
 
  private:
   void draw(bool force);
@@ -53,6 +58,8 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_draw_;
   bool tty_ = false;
   bool finished_ = false;
+  mutable std::mutex postfix_mutex_;
+  std::string postfix_;
 };
 
 namespace detail {

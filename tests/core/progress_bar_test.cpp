@@ -21,6 +21,15 @@ TEST(ProgressBarTest, UnknownTotalShowsCountAndRateOnly) {
   EXPECT_EQ(line, "reading 42 files [00:02, 21.0 files/s]");
 }
 
+TEST(ProgressBarTest, PostfixFollowsTheRateAndTheBarMakesRoom) {
+  EXPECT_EQ(ProgressBar::render("download", "samples", 42, 0, 2.0, 100, "success 90.5 %"),
+            "download 42 samples [00:02, 21.0 samples/s] success 90.5 %");
+  const std::string line =
+      ProgressBar::render("download", "samples", 250, 1000, 10.0, 100, "success 90.5 %");
+  EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_EQ(line.substr(line.size() - 14), "success 90.5 %") << line;
+}
+
 TEST(ProgressBarTest, HoursInDurations) {
   const std::string line = ProgressBar::render("x", "it", 1, 2, 3725.0, 100);
   EXPECT_NE(line.find("[1:02:05<1:02:05"), std::string::npos) << line;

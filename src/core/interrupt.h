@@ -1,0 +1,16 @@
+// core/interrupt.h: Ctrl-C (SIGINT) and SIGTERM as a request to stop cleanly.
+//
+// The one owner of these signal handlers in the process (STYLE: a process-wide setting has one
+// owner). Commands whose long work can stop in a resumable state (download, end2end) install
+// them once from cli/; the first signal sets the flag, which the work polls, and says so on
+// stderr; a second signal ends the process at once with the default action.
+#pragma once
+
+#include <atomic>
+
+namespace clipret::core {
+
+// Installs the handlers (idempotent) and returns the flag they set.
+const std::atomic<bool>& install_interrupt_handlers();
+
+}  // namespace clipret::core

@@ -6,6 +6,9 @@ namespace clipret::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
+      {"download",
+       "download, resize and store the images of a url list in shards (img2dataset's job)",
+       download_tables, run_download_command},
       {"inference", "compute CLIP embeddings of images and captions (files or webdataset)",
        inference_tables, run_inference_command},
       {"encode",

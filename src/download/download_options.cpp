@@ -1,6 +1,7 @@
 #include "download/download_options.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "core/error.h"
@@ -129,7 +130,13 @@ FetchOptions fetch_options(const DownloadOptions& o) {
   FetchOptions f;
   f.timeout_seconds = o.timeout;
   f.retries = o.retries;
-  f.user_agent_token = o.user_agent_token.value_or("");
+  // img2dataset strips and lower-cases the token, for the header and for X-Robots-Tag matching.
+  std::string token = o.user_agent_token.value_or("");
+  const size_t first = token.find_first_not_of(" \t\r\n");
+  const size_t last = token.find_last_not_of(" \t\r\n");
+  token = first == std::string::npos ? "" : token.substr(first, last - first + 1);
+  for (char& c : token) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  f.user_agent_token = token;
   f.user_agent = user_agent_for(f.user_agent_token);
   f.disallowed_directives =
       o.disallowed_header_directives.value_or(default_disallowed_directives());

@@ -33,6 +33,7 @@ const std::vector<Command>& commands();
 bool parse_or_show_help(OptionTable& table, const std::vector<std::string>& args);
 
 int run_download_command(const std::vector<std::string>& args);
+int run_end2end_command(const std::vector<std::string>& args);
 int run_inference_command(const std::vector<std::string>& args);
 int run_parquet_command(const std::vector<std::string>& args);
 int run_encode_command(const std::vector<std::string>& args);
@@ -43,6 +44,7 @@ int run_filter_command(const std::vector<std::string>& args);
 int run_front_command(const std::vector<std::string>& args);
 
 std::vector<OptionTable> download_tables();
+std::vector<OptionTable> end2end_tables();
 std::vector<OptionTable> inference_tables();
 std::vector<OptionTable> parquet_tables();
 std::vector<OptionTable> encode_tables();

@@ -9,6 +9,8 @@ const std::vector<Command>& commands() {
       {"download",
        "download, resize and store the images of a url list in shards (img2dataset's job)",
        download_tables, run_download_command},
+      {"end2end", "from a url list to a search UI: download, inference, index, then back (spec §7)",
+       end2end_tables, run_end2end_command},
       {"inference", "compute CLIP embeddings of images and captions (files or webdataset)",
        inference_tables, run_inference_command},
       {"encode",

@@ -40,4 +40,9 @@ const std::atomic<bool>& install_interrupt_handlers() {
   return g_interrupted;
 }
 
+void restore_default_interrupt_handlers() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
 }  // namespace clipret::core

@@ -13,4 +13,8 @@ namespace clipret::core {
 // Installs the handlers (idempotent) and returns the flag they set.
 const std::atomic<bool>& install_interrupt_handlers();
 
+// Puts the default actions back (Ctrl-C ends the process): for work that does not poll the
+// flag. The flag keeps its value.
+void restore_default_interrupt_handlers();
+
 }  // namespace clipret::core

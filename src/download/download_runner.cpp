@@ -58,6 +58,28 @@ std::set<int64_t> finished_shards(const fs::path& folder) {
   return ids;
 }
 
+// Removes what a killed run left half-written: temporaries of shard files ("00012.tar.tmp-…",
+// named by core/atomic_file) directly in `folder`. Their shards have no stats file, so they are
+// redone.
+void remove_stale_temporaries(const fs::path& folder) {
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const size_t dot = name.find('.');
+    if (dot == 0 || dot == std::string::npos || name.find(".tmp", dot) == std::string::npos ||
+        !std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(dot),
+                     [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    std::error_code remove_error;
+    fs::remove_all(it->path(), remove_error);
+    if (remove_error) {
+      CLIPRET_LOG_WARN("cannot remove the stale temporary %s: %s", it->path().string().c_str(),
+                       remove_error.message().c_str());
+    }
+  }
+}
+
 std::optional<std::string> string_value(const parquet::Column& column, size_t row) {
   if (column.is_null(row)) return std::nullopt;
   return std::string(column.bytes_at(row));
@@ -229,6 +251,12 @@ bool run_shard(const RunContext& run, const InputShard& shard) {
   writer_options.save_caption = o.caption_col.has_value();
   writer_options.extract_exif = o.extract_exif;
   if (!run.hash_name.empty()) writer_options.hash_name = run.hash_name;
+  if (o.output_format == "files") {
+    // A shard without stats is redone whole: files of an earlier, killed attempt go first, so
+    // none of its samples outlives a different outcome this time.
+    std::error_code ec;
+    fs::remove_all(fs::path(o.output_folder) / shard_name(shard.shard_id, o.oom_shard_count), ec);
+  }
   ShardWriter writer(writer_options, shard.rows, o.number_sample_per_shard);
 
   const parquet::Column& url_column = shard.rows.column("url");
@@ -381,6 +409,7 @@ DownloadSummary run_download(const DownloadOptions& options, const std::atomic<b
   }
   DownloadOptions o = options;
   o.output_folder = folder.string();
+  if (launch.world_size == 1) remove_stale_temporaries(folder);  // ranks may be writing
 
   const std::set<int64_t> finished = finished_shards(folder);
   int64_t first_shard_id = 0;

@@ -1,1 +1,401 @@
+// `download` end to end against a local HTTP server serving generated images and failures:
+// every input row lands in its shard's parquet with img2dataset's status and message, successes
+// are in the tar / folder / parquet with their caption, json fields and hash, resumption redoes
+// exactly the unfinished shards, a kill -9 and a rerun give the same keys as one whole run, and
+// `end2end` turns a parquet of local urls into a back that answers searches.
+#include <archive.h>
+#include <archive_entry.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "download/download_runner.h"
+#include "loopback_http_server.h"
+#include "parquet/parquet_reader.h"
+#include "parquet/parquet_writer.h"
+#include "test_util.h"
+
+namespace clipret::download {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// A 24-bit BMP (bottom-up rows, padded to 4 bytes) of a deterministic pattern: OpenCV decodes
+// it, and its size is known without any image library.
+std::string make_bmp(int width, int height, int seed) {
+  const int row_bytes = (width * 3 + 3) / 4 * 4;
+  const uint32_t pixel_bytes = static_cast<uint32_t>(row_bytes * height);
+  std::string bmp(54 + pixel_bytes, '\0');
+  auto put32 = [&](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) bmp[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  auto put16 = [&](size_t at, uint16_t v) {
+    bmp[at] = static_cast<char>(v & 0xff);
+    bmp[at + 1] = static_cast<char>(v >> 8);
+  };
+  bmp[0] = 'B';
+  bmp[1] = 'M';
+  put32(2, static_cast<uint32_t>(bmp.size()));
+  put32(10, 54);
+  put32(14, 40);
+  put32(18, static_cast<uint32_t>(width));
+  put32(22, static_cast<uint32_t>(height));
+  put16(26, 1);
+  put16(28, 24);
+  put32(34, pixel_bytes);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const size_t at = 54 + static_cast<size_t>(y * row_bytes + x * 3);
+      bmp[at] = static_cast<char>((x * 7 + seed * 31) & 0xff);
+      bmp[at + 1] = static_cast<char>((y * 5 + seed * 17) & 0xff);
+      bmp[at + 2] = static_cast<char>(((x + y) * 3 + seed) & 0xff);
+    }
+  }
+  return bmp;
+}
+
+std::string sha256_of(const std::string& bytes) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("f"), bytes);
+  const auto result = testing::run_command("sha256sum '" + dir.file("f") + "'");
+  return result.out.substr(0, 64);
+}
+
+// What one input row is and what img2dataset would record for it.
+struct Row {
+  std::string path;  // served path ("" for a null url)
+  std::optional<std::string> caption;
+  std::string status;
+  std::string error;  // expected error_message
+  int width = 0, height = 0;
+};
+
+class ImageServer : public testing::LoopbackHttpServer {
+ public:
+  ImageServer() {
+    server().Get(R"(/img/(\d+)x(\d+)/(\d+)\.bmp)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   count(req.path);
+                   if (delay_ms_ > 0) {
+                     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+                   }
+                   res.set_content(image(req), "image/bmp");
+                 });
+    server().Get("/robots/(\\d+)", [this](const httplib::Request& req, httplib::Response& res) {
+      count(req.path);
+      res.set_header("X-Robots-Tag", "noai");
+      res.set_content(make_bmp(8, 8, 1), "image/bmp");
+    });
+    server().Get("/garbage", [this](const httplib::Request& req, httplib::Response& res) {
+      count(req.path);
+      res.set_content("<html>not an image</html>", "text/html");
+    });
+    server().Get("/missing", [this](const httplib::Request& req, httplib::Response& res) {
+      count(req.path);
+      res.status = 404;
+      res.set_content("no", "text/plain");
+    });
+    start();
+  }
+  ~ImageServer() { stop(); }
+
+  static std::string image(const httplib::Request& req) {
+    return make_bmp(std::stoi(req.matches[1]), std::stoi(req.matches[2]),
+                    std::stoi(req.matches[3]));
+  }
+  static std::string image_at(const std::string& path) {
+    int w = 0, h = 0, seed = 0;
+    EXPECT_EQ(std::sscanf(path.c_str(), "/img/%dx%d/%d.bmp", &w, &h, &seed), 3) << path;
+    return make_bmp(w, h, seed);
+  }
+  void set_delay_ms(int ms) { delay_ms_ = ms; }
+  int requests(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return counts_[path];
+  }
+  int total_requests() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int total = 0;
+    for (const auto& [path, n] : counts_) total += n;
+    return total;
+  }
+
+ private:
+  void count(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++counts_[path];
+  }
+  std::mutex mutex_;
+  std::map<std::string, int> counts_;
+  std::atomic<int> delay_ms_{0};
+};
+
+// 25 rows, 10 per shard: 3 shards, the last short.
+std::vector<Row> mixed_rows() {
+  std::vector<Row> rows;
+  for (int i = 0; i < 25; ++i) {
+    Row row;
+    row.caption = "caption " + std::to_string(i);
+    const int w = 40 + 13 * i, h = 300 - 9 * i;
+    row.path =
+        "/img/" + std::to_string(w) + "x" + std::to_string(h) + "/" + std::to_string(i) + ".bmp";
+    row.status = "success";
+    row.width = w;
+    row.height = h;
+    rows.push_back(row);
+  }
+  rows[0].caption.reset();  // img2dataset's fixtures: a caption may be missing
+  rows[3] = {"/missing", "four", "failed_to_download", "HTTP Error 404: Not Found"};
+  rows[12] = {"/garbage", "thirteen", "failed_to_resize", "Image decoding error"};
+  rows[17] = {"/robots/17", "eighteen", "failed_to_download",
+              "Use of image disallowed by X-Robots-Tag directive"};
+  rows[21] = {"/missing", "twenty-two", "failed_to_download", "HTTP Error 404: Not Found"};
+  return rows;
+}
+
+// A parquet url list with img2dataset's test-file columns URL and TEXT, and an extra column.
+std::string write_parquet_input(const std::string& path, const std::vector<Row>& rows,
+                                const std::string& endpoint) {
+  parquet::Table table;
+  table.add_column({"URL", parquet::string_type(), true});
+  table.add_column({"TEXT", parquet::string_type(), true});
+  table.add_column({"NSFW", parquet::string_type(), true});
+  for (size_t i = 0; i < rows.size(); ++i) {
+    table.column(0).append_bytes(endpoint + rows[i].path);
+    if (rows[i].caption) {
+      table.column(1).append_bytes(*rows[i].caption);
+    } else {
+      table.column(1).append_null();
+    }
+    table.column(2).append_bytes(i % 2 ? "UNLIKELY" : "UNSURE");
+  }
+  parquet::write_parquet_file(path, table);
+  return path;
+}
+
+std::map<std::string, std::string> read_tar(const std::string& path) {
+  std::map<std::string, std::string> members;
+  archive* a = archive_read_new();
+  archive_read_support_format_tar(a);
+  EXPECT_EQ(archive_read_open_filename(a, path.c_str(), 1 << 16), ARCHIVE_OK) << path;
+  archive_entry* entry = nullptr;
+  while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+    std::string data(static_cast<size_t>(archive_entry_size(entry)), '\0');
+    if (!data.empty()) archive_read_data(a, data.data(), data.size());
+    members[archive_entry_pathname(entry)] = data;
+  }
+  archive_read_free(a);
+  return members;
+}
+
+DownloadOptions base_options(const std::string& url_list, const std::string& out) {
+  DownloadOptions o;
+  o.url_list = {url_list};
+  o.output_folder = out;
+  o.input_format = "parquet";
+  o.url_col = "URL";
+  o.caption_col = "TEXT";
+  o.save_additional_columns = {"NSFW"};
+  o.number_sample_per_shard = 10;
+  o.thread_count = 8;
+  o.timeout = 5;
+  return o;
+}
+
+class DownloadRunnerTest : public ::testing::Test {
+ protected:
+  ImageServer server_;
+  testing::TempDir dir_;
+  std::vector<Row> rows_ = mixed_rows();
+  std::string input_ = write_parquet_input(dir_.file("urls.parquet"), rows_, server_.endpoint());
+};
+
+TEST_F(DownloadRunnerTest, WebdatasetShardsHoldEveryRowWithImg2datasetFields) {
+  const std::string out = dir_.file("out");
+  DownloadOptions o = base_options(input_, out);
+  o.output_format = "webdataset";
+  const DownloadSummary summary = run_download(o);
+  EXPECT_EQ(summary.count, 25);
+  EXPECT_EQ(summary.successes, 21);
+  EXPECT_EQ(summary.failed_to_download, 3);
+  EXPECT_EQ(summary.failed_to_resize, 1);
+  EXPECT_EQ(summary.shards_done, 3);
+
+  for (int shard = 0; shard < 3; ++shard) {
+    const std::string name = "0000" + std::to_string(shard);
+    const auto members = read_tar(out + "/" + name + ".tar");
+    const parquet::Table meta = parquet::read_parquet_file(out + "/" + name + ".parquet");
+    // img2dataset's columns and order: additional, caption, url, key, status, error_message,
+    // the four sizes, exif, sha256.
+    std::vector<std::string> names;
+    for (const auto& c : meta.schema()) names.push_back(c.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"NSFW", "caption", "url", "key", "status",
+                                               "error_message", "width", "height", "original_width",
+                                               "original_height", "exif", "sha256"}));
+    const size_t first = static_cast<size_t>(shard) * 10;
+    const size_t count = std::min<size_t>(10, rows_.size() - first);
+    ASSERT_EQ(meta.num_rows(), count);
+    const json stats = json::parse(testing::read_file(out + "/" + name + "_stats.json"));
+    EXPECT_EQ(stats["count"], count);
+    size_t successes = 0;
+    for (size_t r = 0; r < count; ++r) {
+      const Row& row = rows_[first + r];
+      const std::string key = "0000" + std::to_string(shard) + std::to_string(r);  // 6 digits
+      EXPECT_EQ(meta.column("key").bytes_at(r), key);
+      EXPECT_EQ(meta.column("status").bytes_at(r), row.status) << key;
+      EXPECT_EQ(meta.column("url").bytes_at(r), server_.endpoint() + row.path);
+      if (row.status != "success") {
+        EXPECT_EQ(meta.column("error_message").bytes_at(r), row.error) << key;
+        EXPECT_TRUE(meta.column("width").is_null(r));
+        EXPECT_TRUE(meta.column("sha256").is_null(r));
+        EXPECT_EQ(members.count(key + ".jpg"), 0u) << key;
+        continue;
+      }
+      ++successes;
+      EXPECT_TRUE(meta.column("error_message").is_null(r));
+      // border: the longer side to 256, padded to 256 x 256.
+      EXPECT_EQ(meta.column("width").int32_at(r), 256);
+      EXPECT_EQ(meta.column("height").int32_at(r), 256);
+      EXPECT_EQ(meta.column("original_width").int32_at(r), row.width);
+      EXPECT_EQ(meta.column("original_height").int32_at(r), row.height);
+      EXPECT_EQ(meta.column("sha256").bytes_at(r), sha256_of(ImageServer::image_at(row.path)));
+      ASSERT_EQ(members.count(key + ".jpg"), 1u) << key;
+      EXPECT_EQ(members.at(key + ".jpg").substr(0, 2), "\xff\xd8");  // a JPEG
+      EXPECT_EQ(members.at(key + ".txt"), row.caption.value_or(""));
+      const json sidecar = json::parse(members.at(key + ".json"));
+      EXPECT_EQ(sidecar["key"], key);
+      EXPECT_EQ(sidecar["status"], "success");
+      EXPECT_EQ(sidecar["NSFW"], (first + r) % 2 ? "UNLIKELY" : "UNSURE");
+      EXPECT_EQ(sidecar["original_width"], row.width);
+      if (row.caption) {
+        EXPECT_EQ(sidecar["caption"], *row.caption);
+      } else {
+        EXPECT_TRUE(sidecar["caption"].is_null());
+      }
+    }
+    EXPECT_EQ(members.size(), successes * 3);
+    EXPECT_EQ(stats["successes"], successes);
+  }
+}
+
+TEST_F(DownloadRunnerTest, FilesAndParquetOutputs) {
+  const std::string files = dir_.file("files");
+  DownloadOptions o = base_options(input_, files);
+  o.output_format = "files";
+  o.caption_col.reset();  // no captions: no .txt files, no caption column
+  run_download(o);
+  EXPECT_TRUE(fs::exists(files + "/00000/000001.jpg"));
+  EXPECT_TRUE(fs::exists(files + "/00000/000001.json"));
+  EXPECT_FALSE(fs::exists(files + "/00000/000001.txt"));
+  EXPECT_FALSE(fs::exists(files + "/00000/000003.jpg"));  // the 404
+  EXPECT_TRUE(fs::exists(files + "/00002_stats.json"));
+
+  const std::string pq = dir_.file("pq");
+  o = base_options(input_, pq);
+  o.output_format = "parquet";
+  o.encode_format = "png";
+  o.encode_quality = 9;
+  run_download(o);
+  const parquet::Table meta = parquet::read_parquet_file(pq + "/00001.parquet");
+  ASSERT_GE(meta.column_index("png"), 0);
+  ASSERT_EQ(meta.num_rows(), 10u);
+  const parquet::Column& png = meta.column("png");
+  EXPECT_EQ(png.bytes_at(0).substr(1, 3), "PNG");  // row 10: a success
+  EXPECT_TRUE(png.is_null(2));                     // row 12: the garbage
+  EXPECT_FALSE(fs::exists(pq + "/00001.tar"));
+}
+
+TEST_F(DownloadRunnerTest, IncrementalRedoesOnlyUnfinishedShardsOverwriteAndExtend) {
+  const std::string out = dir_.file("out");
+  DownloadOptions o = base_options(input_, out);
+  o.output_format = "webdataset";
+  run_download(o);
+  const int first_run = server_.total_requests();
+  EXPECT_EQ(first_run, 25);
+  // As if shard 1 had been killed before its stats file.
+  fs::remove(out + "/00001_stats.json");
+  fs::remove(out + "/00001.tar");
+  const DownloadSummary again = run_download(o);
+  EXPECT_EQ(again.shards_skipped, 2);
+  EXPECT_EQ(again.shards_done, 1);
+  EXPECT_EQ(server_.total_requests() - first_run, 10);
+  EXPECT_TRUE(fs::exists(out + "/00001.tar"));
+
+  o.incremental_mode = "extend";
+  const DownloadSummary extended = run_download(o);
+  EXPECT_EQ(extended.shards_done, 3);
+  EXPECT_TRUE(fs::exists(out + "/00005_stats.json"));  // shards 3, 4, 5
+  EXPECT_EQ(json::parse(testing::read_file(out + "/00003_stats.json"))["count"], 10);
+
+  o.incremental_mode = "overwrite";
+  run_download(o);
+  EXPECT_FALSE(fs::exists(out + "/00003_stats.json"));
+  EXPECT_TRUE(fs::exists(out + "/00002_stats.json"));
+}
+
+std::set<std::string> successful_keys(const std::string& folder) {
+  std::set<std::string> keys;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".parquet") continue;
+    const parquet::Table meta = parquet::read_parquet_file(entry.path().string());
+    for (size_t r = 0; r < meta.num_rows(); ++r) {
+      if (meta.column("status").bytes_at(r) == "success") {
+        keys.insert(std::string(meta.column("key").bytes_at(r)));
+      }
+    }
+  }
+  return keys;
+}
+
+TEST_F(DownloadRunnerTest, KillNineThenIncrementalGivesTheKeysOfOneWholeRun) {
+  server_.set_delay_ms(40);
+  const std::string whole = dir_.file("whole");
+  const std::string killed = dir_.file("killed");
+  const std::string args = "download '" + input_ +
+                           "' --input_format parquet --url_col URL --caption_col TEXT "
+                           "--output_format webdataset --number_sample_per_shard 5 "
+                           "--thread_count 2 --timeout 5 --output_folder ";
+  ASSERT_EQ(testing::run_clip_retrieval(args + "'" + whole + "'").exit_code, 0);
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string command =
+        std::string("exec '") + CLIPRET_BINARY + "' " + args + "'" + killed + "' > /dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Kill it once at least one shard is finished and before all are.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline && !fs::exists(killed + "/00001_stats.json")) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+  EXPECT_FALSE(fs::exists(killed + "/00004_stats.json"));
+
+  ASSERT_EQ(testing::run_clip_retrieval(args + "'" + killed + "'").exit_code, 0);
+  EXPECT_EQ(successful_keys(killed), successful_keys(whole));
+  EXPECT_EQ(successful_keys(whole).size(), 21u);
+  // Nothing half-written is left: no temporaries beside the shards.
+  for (const auto& entry : fs::directory_iterator(killed)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace clipret::download

@@ -99,15 +99,38 @@ std::string detected_input_format(const End2endOptions& o) {
   return "parquet";
 }
 
-// The first parquet file the url list names (a file, or the first *.parquet of a folder).
-std::optional<std::string> first_parquet_file(const std::vector<std::string>& url_list) {
+// The column names of a csv/tsv header line (quotes around a name removed).
+std::vector<std::string> header_names(const std::string& path, char delimiter) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start <= line.size()) {
+    size_t end = line.find(delimiter, start);
+    if (end == std::string::npos) end = line.size();
+    std::string name = line.substr(start, end - start);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+      name = name.substr(1, name.size() - 2);
+    }
+    names.push_back(name);
+    start = end + 1;
+  }
+  return names;
+}
+
+// The first input file the url list names with this extension (a file, or the first such file
+// of a folder).
+std::optional<std::string> first_input_file(const std::vector<std::string>& url_list,
+                                            const std::string& extension) {
   for (const std::string& item : url_list) {
     std::error_code ec;
     if (fs::is_regular_file(item, ec)) return item;
     if (fs::is_directory(item, ec)) {
       std::vector<std::string> files;
       for (const auto& entry : fs::directory_iterator(item, ec)) {
-        if (entry.path().extension() == ".parquet") files.push_back(entry.path().string());
+        if (entry.path().extension() == extension) files.push_back(entry.path().string());
       }
       std::sort(files.begin(), files.end());
       if (!files.empty()) return files.front();
@@ -122,10 +145,14 @@ void detect_columns(const End2endOptions& o, const std::string& format,
                     download::DownloadOptions& d) {
   std::vector<std::string> names;
   if (format == "parquet") {
-    if (const auto file = first_parquet_file(o.url_list)) {
+    if (const auto file = first_input_file(o.url_list, ".parquet")) {
       for (const auto& column : parquet::ParquetReader::open(*file)->schema()) {
         names.push_back(column.name);
       }
+    }
+  } else if (format == "csv" || format == "tsv") {
+    if (const auto file = first_input_file(o.url_list, "." + format)) {
+      names = header_names(*file, format == "csv" ? ',' : '\t');
     }
   }
   auto first_present = [&](std::initializer_list<const char*> candidates) {

@@ -225,6 +225,12 @@ HttpResult HttpClient::get(const std::string& url, const HttpRequestOptions& opt
   return result;
 }
 
+std::string init_curl_once() {
+  const CURLcode code = global_init();
+  if (code == CURLE_OK) return {};
+  return std::string("cannot initialise curl: ") + curl_easy_strerror(code);
+}
+
 HttpResult http_get(const std::string& url, const HttpRequestOptions& options) {
   HttpClient client;
   return client.get(url, options);

@@ -88,6 +88,11 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// Initialises libcurl for the process, once, before any handle exists (curl_global_init must
+// not race with itself or other curl calls). Every user of curl calls it first, HttpClient
+// included. Empty on success, else why it failed.
+std::string init_curl_once();
+
 // One request on a fresh HttpClient.
 HttpResult http_get(const std::string& url, const HttpRequestOptions& options);
 

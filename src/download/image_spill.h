@@ -26,7 +26,8 @@ class ImageSpill {
   std::string read(uint64_t offset, size_t size) const;
 
  private:
-  int fd_ = -1;
+  int fd_ = -1;       // appends
+  int read_fd_ = -1;  // reads back
   std::string path_;
   uint64_t size_ = 0;
 };

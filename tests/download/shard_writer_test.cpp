@@ -44,21 +44,25 @@ constexpr int64_t kShardId = 3;
 
 // Rows: score (int64, one null), ratio (double), caption (string, one null), url.
 parquet::Table input_rows(bool with_hash_column = false) {
-  parquet::Table t;
-  auto& score = t.add_column({"score", parquet::int64_type(), true});
-  auto& ratio = t.add_column({"ratio", parquet::double_type(), true});
-  auto& caption = t.add_column({"caption", parquet::string_type(), true});
-  parquet::Column* hash = nullptr;
-  if (with_hash_column) hash = &t.add_column({"sha256", parquet::string_type(), true});
-  auto& url = t.add_column({"url", parquet::string_type(), true});
+  parquet::Column score({"score", parquet::int64_type(), true});
+  parquet::Column ratio({"ratio", parquet::double_type(), true});
+  parquet::Column caption({"caption", parquet::string_type(), true});
+  parquet::Column hash({"sha256", parquet::string_type(), true});
+  parquet::Column url({"url", parquet::string_type(), true});
   const double ratios[] = {0.1, 1e-05, 1e16, 2.0, -3.5};
   for (size_t i = 0; i < kCaptions.size(); ++i) {
     i == 1 ? score.append_null() : score.append_int64(static_cast<int64_t>(i) * 1000 - 1);
     ratio.append_double(ratios[i]);
     kCaptions[i] ? caption.append_bytes(*kCaptions[i]) : caption.append_null();
-    if (hash) hash->append_bytes("expected" + std::to_string(i));
+    hash.append_bytes("expected" + std::to_string(i));
     url.append_bytes("http://example.com/" + std::to_string(i) + ".jpg");
   }
+  parquet::Table t;
+  t.add_column(std::move(score));
+  t.add_column(std::move(ratio));
+  t.add_column(std::move(caption));
+  if (with_hash_column) t.add_column(std::move(hash));
+  t.add_column(std::move(url));
   return t;
 }
 
@@ -70,24 +74,31 @@ std::string image(size_t row) {
 }
 
 SampleResult success(size_t row) {
-  return {.row = row,
-          .status = "success",
-          .width = 256,
-          .height = 200 + static_cast<int>(row),
-          .original_width = 640,
-          .original_height = 427,
-          .exif = "{\"Image Make\": \"Canon \\\"5D\\\"\"}",
-          .hash = "hash" + std::to_string(row),
-          .image = image(row)};
+  SampleResult s;
+  s.row = row;
+  s.status = "success";
+  s.width = 256;
+  s.height = 200 + static_cast<int>(row);
+  s.original_width = 640;
+  s.original_height = 427;
+  s.exif = "{\"Image Make\": \"Canon \\\"5D\\\"\"}";
+  s.hash = "hash" + std::to_string(row);
+  s.image = image(row);
+  return s;
+}
+
+SampleResult failure(size_t row, const std::string& status, const std::string& message) {
+  SampleResult s;
+  s.row = row;
+  s.status = status;
+  s.error_message = message;
+  return s;
 }
 
 // Rows 3, 0, 2 succeed (completion order), 1 fails to download, 4 fails to resize.
 std::vector<SampleResult> outcomes() {
-  return {success(3),
-          {.row = 1, .status = "failed_to_download", .error_message = "HTTP Error 404: Not Found"},
-          success(0),
-          {.row = 4, .status = "failed_to_resize", .error_message = "image too small"},
-          success(2)};
+  return {success(3), failure(1, "failed_to_download", "HTTP Error 404: Not Found"), success(0),
+          failure(4, "failed_to_resize", "image too small"), success(2)};
 }
 
 ShardWriterOptions options_for(const TempDir& dir, const std::string& format) {
@@ -349,7 +360,9 @@ TEST(ShardWriter, ParquetFormatHoldsImagesInKeyOrder) {
   for (size_t row = 0; row < 5; ++row) {
     const bool ok = row == 0 || row == 2 || row == 3;
     EXPECT_EQ(jpg.is_null(row), !ok);
-    if (ok) EXPECT_EQ(jpg.bytes_at(row), image(row));
+    if (ok) {
+      EXPECT_EQ(jpg.bytes_at(row), image(row));
+    }
   }
 }
 

@@ -1,1 +1,447 @@
 #include "download/image_resizer.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.h"
+
+namespace clipret::download {
+namespace {
+
+enum class Mode { kNo, kBorder, kKeepRatio, kKeepRatioLargest, kCenterCrop };
+
+std::optional<Mode> parse_mode(const std::string& name) {
+  // img2dataset looks the name up in its ResizeMode enum: case-sensitive.
+  if (name == "no") return Mode::kNo;
+  if (name == "border") return Mode::kBorder;
+  if (name == "keep_ratio") return Mode::kKeepRatio;
+  if (name == "keep_ratio_largest") return Mode::kKeepRatioLargest;
+  if (name == "center_crop") return Mode::kCenterCrop;
+  return std::nullopt;
+}
+
+int parse_interpolation(const char* option, std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "nearest") return cv::INTER_NEAREST;
+  if (name == "linear" || name == "bilinear") return cv::INTER_LINEAR;
+  if (name == "cubic" || name == "bicubic") return cv::INTER_CUBIC;
+  if (name == "area") return cv::INTER_AREA;
+  if (name == "lanczos" || name == "lanczos4") return cv::INTER_LANCZOS4;
+  CLIPRET_THROW(InvalidInput,
+                "%s: unknown interpolation '%s' (nearest, linear, bilinear, cubic, bicubic, area, "
+                "lanczos, lanczos4)",
+                option, name.c_str());
+}
+
+// ---- Header sniffing. Every read is bounds-checked: these bytes come from the network. ----
+
+uint32_t be(std::string_view b, size_t at, size_t n) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(b[at + i]);
+  return v;
+}
+uint32_t le(std::string_view b, size_t at, size_t n) {
+  uint32_t v = 0;
+  for (size_t i = n; i-- > 0;) v = (v << 8) | static_cast<uint8_t>(b[at + i]);
+  return v;
+}
+bool starts(std::string_view b, std::string_view magic, size_t at = 0) {
+  return b.size() >= at + magic.size() && b.substr(at, magic.size()) == magic;
+}
+
+// Python's imghdr.what() restricted to the three target formats, in imghdr's test order: its
+// JPEG test looks only at bytes 6-10 (JFIF/Exif) or a raw ff d8 ff db start.
+const char* sniff_type(std::string_view b) {
+  if (starts(b, "JFIF", 6) || starts(b, "Exif", 6) || starts(b, "\xff\xd8\xff\xdb")) return "jpeg";
+  if (starts(b, "\x89PNG\r\n\x1a\n")) return "png";
+  if (starts(b, "RIFF") && starts(b, "WEBP", 8)) return "webp";
+  return nullptr;
+}
+
+using Dims = std::pair<uint32_t, uint32_t>;  // width, height as the header declares them
+
+std::optional<Dims> jpeg_dims(std::string_view b) {
+  size_t i = 2;
+  while (i + 4 <= b.size()) {
+    if (static_cast<uint8_t>(b[i]) != 0xff) return std::nullopt;
+    const uint8_t marker = static_cast<uint8_t>(b[i + 1]);
+    if (marker == 0xff) {  // fill byte
+      ++i;
+      continue;
+    }
+    if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {  // no length field
+      i += 2;
+      continue;
+    }
+    if (marker == 0xda || marker == 0xd9) return std::nullopt;  // no frame header before data
+    const size_t length = be(b, i + 2, 2);
+    const bool frame =
+        marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+    if (frame) {
+      if (i + 9 > b.size()) return std::nullopt;
+      return Dims{be(b, i + 7, 2), be(b, i + 5, 2)};
+    }
+    if (length < 2) return std::nullopt;
+    i += 2 + length;
+  }
+  return std::nullopt;
+}
+
+std::optional<Dims> webp_dims(std::string_view b) {
+  if (b.size() < 30) return std::nullopt;
+  if (starts(b, "VP8 ", 12) && starts(b, "\x9d\x01\x2a", 23)) {
+    return Dims{le(b, 26, 2) & 0x3fff, le(b, 28, 2) & 0x3fff};
+  }
+  if (starts(b, "VP8L", 12) && static_cast<uint8_t>(b[20]) == 0x2f) {
+    const uint32_t bits = le(b, 21, 4);
+    return Dims{(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1};
+  }
+  if (starts(b, "VP8X", 12)) return Dims{le(b, 24, 3) + 1, le(b, 27, 3) + 1};
+  return std::nullopt;
+}
+
+std::optional<Dims> tiff_dims(std::string_view b) {
+  bool little = false;
+  if (starts(b, std::string_view("II*\0", 4))) {
+    little = true;
+  } else if (!starts(b, std::string_view("MM\0*", 4))) {
+    return std::nullopt;
+  }
+  auto read = [&](size_t at, size_t n) { return little ? le(b, at, n) : be(b, at, n); };
+  const size_t ifd = read(4, 4);  // the first page: the one OpenCV decodes
+  if (ifd > b.size() || b.size() - ifd < 2) return std::nullopt;
+  constexpr uint32_t kShort = 3, kLong = 4, kWidthTag = 256, kHeightTag = 257;
+  uint32_t width = 0, height = 0;
+  const size_t count = read(ifd, 2);
+  for (size_t k = 0; k < count && ifd + 2 + 12 * (k + 1) <= b.size(); ++k) {
+    const size_t entry = ifd + 2 + 12 * k;
+    const uint32_t type = read(entry + 2, 2);
+    if (type != kShort && type != kLong) continue;
+    const uint32_t value = read(entry + 8, type == kShort ? 2 : 4);
+    const uint32_t tag = read(entry, 2);
+    if (tag == kWidthTag) width = value;
+    if (tag == kHeightTag) height = value;
+  }
+  if (width == 0 || height == 0) return std::nullopt;
+  return Dims{width, height};
+}
+
+// The declared size of the formats OpenCV decodes that a tiny file can blow up from; others (PNM,
+// JPEG 2000, EXR, HDR) only meet OpenCV's own limit of 2^30 pixels.
+std::optional<Dims> declared_dims(std::string_view b) {
+  if (starts(b, "\xff\xd8")) return jpeg_dims(b);
+  if (starts(b, "\x89PNG\r\n\x1a\n") && starts(b, "IHDR", 12) && b.size() >= 24) {
+    return Dims{be(b, 16, 4), be(b, 20, 4)};
+  }
+  if (starts(b, "RIFF") && starts(b, "WEBP", 8)) return webp_dims(b);
+  if ((starts(b, "GIF87a") || starts(b, "GIF89a")) && b.size() >= 10) {
+    return Dims{le(b, 6, 2), le(b, 8, 2)};
+  }
+  if (starts(b, "BM") && b.size() >= 26) {
+    constexpr uint32_t kCoreHeader = 12;  // OS/2 BITMAPCOREHEADER: 16-bit sizes
+    if (le(b, 14, 4) == kCoreHeader) return Dims{le(b, 18, 2), le(b, 20, 2)};
+    // Signed: a negative height means top-down rows.
+    const int64_t width = static_cast<int32_t>(le(b, 18, 4));
+    const int64_t height = static_cast<int32_t>(le(b, 22, 4));
+    return Dims{static_cast<uint32_t>(std::llabs(width)),
+                static_cast<uint32_t>(std::llabs(height))};
+  }
+  if (starts(b, "\x59\xa6\x6a\x95") && b.size() >= 12) return Dims{be(b, 4, 4), be(b, 8, 4)};
+  return tiff_dims(b);
+}
+
+// ---- Pixels ----
+
+// img2dataset flattens alpha with numpy: alpha / 255 * rgb + 255 - alpha, one rounding per
+// operation in float64 (float32 for float32 images), clipped, np.rint (half to even), uint8.
+template <typename T, typename W>
+uint8_t flatten_one(T alpha_raw, T channel) {
+  const W alpha = static_cast<W>(alpha_raw);
+  const W scaled = alpha / static_cast<W>(255);
+  const W product = scaled * static_cast<W>(channel);
+  const W lifted = product + static_cast<W>(255);
+  W v = lifted - alpha;
+  if (std::isnan(v)) return 0;  // numpy's cast of NaN to uint8 on x86
+  v = std::clamp(v, static_cast<W>(0), static_cast<W>(255));
+  return static_cast<uint8_t>(std::nearbyint(v));  // default rounding mode: half to even
+}
+
+const std::array<uint8_t, 256 * 256>& flatten_table() {
+  static const std::array<uint8_t, 256 * 256> table = [] {
+    std::array<uint8_t, 256 * 256> t{};
+    for (int a = 0; a < 256; ++a) {
+      for (int c = 0; c < 256; ++c) {
+        t[a * 256 + c] =
+            flatten_one<uint8_t, double>(static_cast<uint8_t>(a), static_cast<uint8_t>(c));
+      }
+    }
+    return t;
+  }();
+  return table;
+}
+
+template <typename T, typename W>
+cv::Mat flatten_alpha_as(const cv::Mat& src) {
+  cv::Mat out(src.rows, src.cols, CV_8UC3);
+  for (int y = 0; y < src.rows; ++y) {
+    const T* s = src.ptr<T>(y);
+    uint8_t* d = out.ptr<uint8_t>(y);
+    for (int x = 0; x < src.cols; ++x, s += 4, d += 3) {
+      for (int c = 0; c < 3; ++c) d[c] = flatten_one<T, W>(s[3], s[c]);
+    }
+  }
+  return out;
+}
+
+cv::Mat flatten_alpha(const cv::Mat& src) {
+  switch (src.depth()) {
+    case CV_8U: {
+      const auto& table = flatten_table();
+      cv::Mat out(src.rows, src.cols, CV_8UC3);
+      for (int y = 0; y < src.rows; ++y) {
+        const uint8_t* s = src.ptr<uint8_t>(y);
+        uint8_t* d = out.ptr<uint8_t>(y);
+        for (int x = 0; x < src.cols; ++x, s += 4, d += 3) {
+          const uint8_t* row = &table[static_cast<size_t>(s[3]) * 256];
+          d[0] = row[s[0]];
+          d[1] = row[s[1]];
+          d[2] = row[s[2]];
+        }
+      }
+      return out;
+    }
+    case CV_8S:
+      return flatten_alpha_as<int8_t, double>(src);
+    case CV_16U:
+      return flatten_alpha_as<uint16_t, double>(src);
+    case CV_16S:
+      return flatten_alpha_as<int16_t, double>(src);
+    case CV_32S:
+      return flatten_alpha_as<int32_t, double>(src);
+    case CV_32F:
+      return flatten_alpha_as<float, float>(src);
+    case CV_64F:
+      return flatten_alpha_as<double, double>(src);
+    default:
+      throw std::runtime_error("unsupported pixel depth for alpha flattening");
+  }
+}
+
+// albumentations' SmallestMaxSize/LongestMaxSize: scale = S / side in float64, each dimension
+// py3round(dim * scale), i.e. rounded half to even; no resize at all when scale is exactly 1.
+struct Scaled {
+  bool resize = false;
+  double width = 0, height = 0;
+};
+Scaled max_size_dims(int width, int height, int64_t size, int side) {
+  const double scale = static_cast<double>(size) / static_cast<double>(side);
+  if (scale == 1.0) return {};
+  return {true, std::nearbyint(width * scale), std::nearbyint(height * scale)};
+}
+
+std::string too_large(const char* what, double width, double height) {
+  return string_printf("image too large to %s (%.0f x %.0f)", what, width, height);
+}
+
+// Above this, one S x S image is gigabytes: a typo rather than a wish.
+constexpr int kMaxImageSize = 65536;
+
+// LongestMaxSize then albumentations' pad: white as copyMakeBorder applies Scalar(255, 255, 255)
+// per channel, top/left = (S - dim) // 2, the rest bottom/right. The image is resized straight
+// into the canvas: the same pixels as resize then copyMakeBorder, one full copy less.
+std::string resize_into_border(cv::Mat& img, const Scaled& target, int size, int interpolation,
+                               double limit) {
+  const double width = target.resize ? target.width : img.cols;
+  const double height = target.resize ? target.height : img.rows;
+  const double canvas_width = std::max<double>(size, width);
+  const double canvas_height = std::max<double>(size, height);
+  if (canvas_width * canvas_height > limit) return too_large("resize", canvas_width, canvas_height);
+  const cv::Size inner_size(static_cast<int>(width), static_cast<int>(height));
+  if (inner_size.empty()) {
+    cv::Mat unused;  // a side rounded to 0: let OpenCV raise the error cv2 would
+    cv::resize(img, unused, inner_size, 0, 0, interpolation);
+  }
+  cv::Mat canvas(static_cast<int>(canvas_height), static_cast<int>(canvas_width), img.type());
+  const int top = (canvas.rows - inner_size.height) / 2;
+  const int left = (canvas.cols - inner_size.width) / 2;
+  cv::Mat inner = canvas(cv::Rect(cv::Point(left, top), inner_size));
+  if (target.resize) {
+    cv::resize(img, inner, inner_size, 0, 0, interpolation);  // writes into the view
+  } else {
+    img.copyTo(inner);
+  }
+  const cv::Scalar white(255, 255, 255);
+  const int bottom = top + inner_size.height, right = left + inner_size.width;
+  canvas.rowRange(0, top).setTo(white);
+  canvas.rowRange(bottom, canvas.rows).setTo(white);
+  canvas(cv::Range(top, bottom), cv::Range(0, left)).setTo(white);
+  canvas(cv::Range(top, bottom), cv::Range(right, canvas.cols)).setTo(white);
+  img = canvas;
+  return {};
+}
+
+// The whole of img2dataset's Resizer.__call__ after disable_all_reencoding; returns the error
+// message, empty on success (then `out` is filled).
+std::string process_image(const ResizeOptions& o, int upscale, int downscale, std::string_view raw,
+                          ResizedImage& out) {
+  const auto limit = static_cast<double>(o.max_decode_pixels);
+  if (auto dims = declared_dims(raw)) {
+    if (static_cast<double>(dims->first) * dims->second > limit) {
+      return too_large("decode", dims->first, dims->second);
+    }
+  }
+  if (raw.size() > static_cast<size_t>(INT_MAX)) return "image too large to decode (bytes)";
+  // imdecode only reads the buffer: wrapping it avoids a copy of every download.
+  const cv::Mat buffer(1, static_cast<int>(raw.size()), CV_8UC1,
+                       const_cast<char*>(raw.data()));  // NOLINT: read-only use
+  cv::Mat img = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+  if (img.empty()) return "Image decoding error";
+
+  bool encode_needed = true;
+  if (o.skip_reencode) {
+    const char* target = o.encode_format == "jpg" ? "jpeg" : o.encode_format.c_str();
+    const char* sniffed = sniff_type(raw);
+    encode_needed = sniffed == nullptr || std::strcmp(sniffed, target) != 0;
+  }
+  if (img.channels() == 4) {
+    img = flatten_alpha(img);
+    encode_needed = true;
+  }
+
+  const int original_width = img.cols, original_height = img.rows;
+  const int shorter = std::min(original_width, original_height);
+  const int longer = std::max(original_width, original_height);
+  if (shorter < o.min_image_size) return "image too small";
+  if (static_cast<double>(original_width) * original_height > o.max_image_area) {
+    return "image area too large";
+  }
+  if (static_cast<double>(longer) / shorter > o.max_aspect_ratio) return "aspect ratio too large";
+
+  const Mode mode = *parse_mode(o.resize_mode);
+  const bool by_shorter = mode == Mode::kKeepRatio || mode == Mode::kCenterCrop;
+  const bool by_longer = mode == Mode::kBorder || mode == Mode::kKeepRatioLargest;
+  if (by_shorter || by_longer) {
+    const bool shrinking = (by_shorter ? shorter : longer) > o.image_size;
+    if (!o.resize_only_if_bigger || shrinking) {
+      const int interpolation = shrinking ? downscale : upscale;
+      const Scaled target = max_size_dims(original_width, original_height, o.image_size,
+                                          by_shorter ? shorter : longer);
+      const auto size = static_cast<int>(o.image_size);
+      if (mode == Mode::kBorder) {
+        std::string error = resize_into_border(img, target, size, interpolation, limit);
+        if (!error.empty()) return error;
+      } else {
+        if (target.resize) {
+          if (target.width * target.height > limit) {
+            return too_large("resize", target.width, target.height);
+          }
+          cv::Mat resized;
+          cv::resize(img, resized,
+                     cv::Size(static_cast<int>(target.width), static_cast<int>(target.height)), 0,
+                     0, interpolation);
+          img = resized;
+        }
+        if (mode == Mode::kCenterCrop) {
+          if (img.rows < size || img.cols < size) {
+            return string_printf(
+                "Requested crop size (%d, %d) is larger than the image size (%d, %d)", size, size,
+                img.rows, img.cols);
+          }
+          // A view, as numpy slicing: imencode reads it in place.
+          img = img(cv::Rect((img.cols - size) / 2, (img.rows - size) / 2, size, size));
+        }
+      }
+      encode_needed = true;
+    }
+  }
+
+  if (encode_needed) {
+    int flag = cv::IMWRITE_JPEG_QUALITY;
+    if (o.encode_format == "png") flag = cv::IMWRITE_PNG_COMPRESSION;
+    if (o.encode_format == "webp") flag = cv::IMWRITE_WEBP_QUALITY;
+    const std::vector<int> params{flag, static_cast<int>(o.encode_quality)};
+    std::vector<uchar> encoded;
+    // img2dataset would store the empty array cv2 returns; an error is more useful (deviation).
+    if (!cv::imencode("." + o.encode_format, img, encoded, params)) return "Image encoding error";
+    out.bytes.assign(encoded.begin(), encoded.end());
+  } else {
+    out.bytes.assign(raw);
+  }
+  out.width = img.cols;
+  out.height = img.rows;
+  out.original_width = original_width;
+  out.original_height = original_height;
+  return {};
+}
+
+}  // namespace
+
+ImageResizer::ImageResizer(ResizeOptions options) : options_(std::move(options)) {
+  const ResizeOptions& o = options_;
+  if (!parse_mode(o.resize_mode)) {
+    CLIPRET_THROW(InvalidInput,
+                  "resize_mode: unknown mode '%s' (no, border, keep_ratio, keep_ratio_largest, "
+                  "center_crop)",
+                  o.resize_mode.c_str());
+  }
+  upscale_ = parse_interpolation("upscale_interpolation", o.upscale_interpolation);
+  downscale_ = parse_interpolation("downscale_interpolation", o.downscale_interpolation);
+  if (o.encode_format == "png") {
+    CLIPRET_CHECK(o.encode_quality >= 0 && o.encode_quality <= 9, InvalidInput,
+                  "encode_quality: for png it is the compression level and must be between 0 and "
+                  "9, got %lld",
+                  static_cast<long long>(o.encode_quality));
+  } else if (o.encode_format == "jpg" || o.encode_format == "webp") {
+    CLIPRET_CHECK(o.encode_quality >= 0 && o.encode_quality <= 100, InvalidInput,
+                  "encode_quality: for %s it must be between 0 and 100, got %lld",
+                  o.encode_format.c_str(), static_cast<long long>(o.encode_quality));
+  } else {
+    CLIPRET_THROW(InvalidInput, "encode_format: unknown format '%s' (jpg, png, webp)",
+                  o.encode_format.c_str());
+  }
+  CLIPRET_CHECK(o.image_size >= 1 && o.image_size <= kMaxImageSize, InvalidInput,
+                "image_size must be between 1 and %d, got %lld", kMaxImageSize,
+                static_cast<long long>(o.image_size));
+  CLIPRET_CHECK(o.max_decode_pixels >= 1, InvalidInput,
+                "max_decode_pixels must be at least 1, got %lld",
+                static_cast<long long>(o.max_decode_pixels));
+}
+
+ResizedImage ImageResizer::process(std::string_view raw) const {
+  ResizedImage out;
+  if (options_.disable_all_reencoding) {
+    out.bytes.assign(raw);
+    return out;
+  }
+  // img2dataset turns any exception into its text (str(cv2.error) is OpenCV's what()).
+  std::string error;
+  try {
+    error = process_image(options_, upscale_, downscale_, raw, out);
+  } catch (const std::exception& e) {
+    error = e.what();
+    if (error.empty()) error = "failed to resize";
+  }
+  if (!error.empty()) {
+    out = ResizedImage{};
+    out.error = std::move(error);
+  }
+  return out;
+}
+
+void use_caller_threads_for_opencv() {
+  cv::setNumThreads(0);
+}
+
+}  // namespace clipret::download

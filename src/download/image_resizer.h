@@ -26,6 +26,11 @@ struct ResizeOptions {
   int64_t min_image_size = 0;
   double max_image_area = std::numeric_limits<double>::infinity();
   double max_aspect_ratio = std::numeric_limits<double>::infinity();
+  // Not img2dataset's (it relies on OpenCV's own 2^30-pixel limit): images whose header declares
+  // more pixels are refused before decoding ("image too large to decode (W x H)"), and resizes
+  // that would produce more are refused before allocating, so a few-KB decompression bomb cannot
+  // take gigabytes. Headers are sniffed for JPEG, PNG, WebP, GIF, BMP and TIFF.
+  int64_t max_decode_pixels = 100'000'000;
 };
 
 struct ResizedImage {
@@ -33,14 +38,16 @@ struct ResizedImage {
   // Null with disable_all_reencoding, and on failure.
   std::optional<int> width, height, original_width, original_height;
   // Empty on success, else img2dataset's message: "Image decoding error", "image too small",
-  // "image area too large", "aspect ratio too large", or the encoder's failure.
+  // "image area too large", "aspect ratio too large", "image too large to decode (W x H)",
+  // "image too large to resize (W x H)", or OpenCV's exception text (as str(cv2.error)).
   std::string error;
 };
 
 class ImageResizer {
  public:
   // Throws Error(kInvalidInput) naming the option for an unknown mode, interpolation or format,
-  // or a quality out of range (png 0-9, jpg/webp 0-100).
+  // a quality out of range (png 0-9, jpg/webp 0-100), an image_size outside 1-65536 or a
+  // max_decode_pixels below 1.
   explicit ImageResizer(ResizeOptions options);
 
   // Never throws for bad image bytes: the failure is in `error`.

@@ -74,8 +74,7 @@ void TarWriter::add(std::string_view name, std::string_view data, const TarMembe
               8);
   put_text(header + 265, 31, options.user);
   put_text(header + 297, 31, options.user);
-  put_octal(header + 329, 8, 0);  // devmajor
-  put_octal(header + 337, 8, 0);  // devminor
+  // devmajor and devminor stay NUL: Python's tarfile fills them only for device entries.
   // The checksum is taken with its own field as spaces, then stored as 6 digits, NUL, space.
   std::memset(header + 148, ' ', 8);
   uint64_t checksum = 0;

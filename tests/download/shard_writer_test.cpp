@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "download/status_counter.h"
+#include "download/tar_writer.h"
 #include "parquet/column.h"
 #include "parquet/parquet_reader.h"
 #include "test_util.h"
@@ -485,6 +486,37 @@ TEST(ShardWriter, RefusesBadWrites) {
   parquet::Table no_caption;
   no_caption.add_column({"url", parquet::string_type(), true}).append_bytes("u");
   EXPECT_THROW(ShardWriter(options, no_caption, kPerShard), Error);
+}
+
+TEST(TarWriter, BytesEqualPythonTarfileUstar) {
+  // The same members through Python's tarfile (USTAR, as webdataset's TarWriter sets them up).
+  TempDir dir;
+  const std::string ours = dir.file("ours.tar");
+  {
+    TarWriter tar(ours);
+    const TarMemberOptions member{.mode = 0444, .user = "bigdata", .mtime = 1700000123};
+    tar.add("000030.jpg", std::string(1000, 'x'), member);
+    tar.add("000030.json", "{}", member);
+    tar.add("000030.txt", "", member);
+    tar.add("000031.jpg", std::string(512, '\0'), member);
+    tar.close();
+  }
+  const std::string theirs = dir.file("theirs.tar");
+  python(dir, R"(
+import io, sys, tarfile
+with tarfile.open(sys.stdin.read(), "w", format=tarfile.USTAR_FORMAT) as t:
+    for name, data in [("000030.jpg", b"x" * 1000), ("000030.json", b"{}"),
+                       ("000030.txt", b""), ("000031.jpg", bytes(512))]:
+        info = tarfile.TarInfo(name)
+        info.size, info.mode, info.mtime = len(data), 0o444, 1700000123
+        info.uname = info.gname = "bigdata"
+        t.addfile(info, io.BytesIO(data))
+)",
+         theirs);
+  const std::string a = read_file(ours), b = read_file(theirs);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_TRUE(a == b) << "first difference at byte "
+                      << std::mismatch(a.begin(), a.end(), b.begin()).first - a.begin();
 }
 
 TEST(StatusCounter, KeepsTheMostFrequentHalfAsImg2datasetsCappedCounter) {

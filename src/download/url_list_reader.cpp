@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/brace_expand.h"
@@ -311,6 +312,23 @@ class DelimitedParser : public RowParser {
   int64_t record_line_ = 0;
 };
 
+// Key names in order of first appearance, for missing column messages; a set keeps hostile
+// inputs with many distinct keys linear.
+class KeyList {
+ public:
+  void add_keys(const Json& object) {
+    for (const auto& item : object.items()) {
+      if (seen_.insert(item.key()).second) names_.push_back(item.key());
+    }
+  }
+  bool has(const std::string& name) const { return seen_.count(name) > 0; }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::unordered_set<std::string> seen_;
+  std::vector<std::string> names_;
+};
+
 std::optional<std::string> json_text(const Json& value) {
   if (value.is_null()) return std::nullopt;
   if (value.is_string()) return value.get_ref<const std::string&>();
@@ -349,30 +367,23 @@ class JsonLinesParser : public RowParser {
       fields[i] = it == object.end() ? std::nullopt : json_text(*it);
     }
     if (rows_ < check_rows_) {
-      keys_seen(object);
+      keys_.add_keys(object);
       if (++rows_ == check_rows_) check_columns();
     }
     return true;
   }
 
  private:
-  void keys_seen(const Json& object) {
-    for (const auto& item : object.items()) {
-      if (std::find(keys_.begin(), keys_.end(), item.key()) == keys_.end()) {
-        keys_.push_back(item.key());
-      }
-    }
-  }
   void check_columns() const {
     for (size_t i = 0; i < wanted_.size(); ++i) {
-      if (!seen_[i]) throw_missing_column(cursor_.name(), wanted_[i], keys_);
+      if (!seen_[i]) throw_missing_column(cursor_.name(), wanted_[i], keys_.names());
     }
   }
 
   LineCursor cursor_;
   std::vector<std::string> wanted_;
   std::vector<bool> seen_;
-  std::vector<std::string> keys_;  // key names seen so far, for the missing column message
+  KeyList keys_;  // keys of the rows checked so far
   int64_t check_rows_;
   int64_t rows_ = 0;
   std::string line_;
@@ -401,20 +412,14 @@ class JsonDocumentParser : public RowParser {
                     static_cast<long long>(line), e.what());
     }
     if (document_.is_array()) {
-      std::vector<std::string> keys;
+      KeyList keys;
       for (const Json& record : document_) {
         CLIPRET_CHECK(record.is_object(), InvalidInput,
                       "%s: a JSON list must hold objects (records)", path.c_str());
-        for (const auto& item : record.items()) {
-          if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
-            keys.push_back(item.key());
-          }
-        }
+        keys.add_keys(record);
       }
       for (const std::string& column : wanted) {
-        if (std::find(keys.begin(), keys.end(), column) == keys.end()) {
-          throw_missing_column(path, column, keys);
-        }
+        if (!keys.has(column)) throw_missing_column(path, column, keys.names());
       }
       records_ = true;
       wanted_ = wanted;

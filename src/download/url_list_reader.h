@@ -54,8 +54,10 @@ class UrlListReader {
   const std::vector<std::string>& files() const;
 
   // The next shard, or nullopt at the end. Shards whose id `skip` returns true for are counted
-  // but not materialised (their rows are read and dropped). Throws Error(kInvalidInput) naming
-  // the file and line/row for a missing column or unparsable input, Error(kIo) on read errors.
+  // but not materialised (their rows are read and dropped): `skip` is asked once per shard id, in
+  // order, and next() goes on to the first shard it keeps. Throws Error(kInvalidInput) naming
+  // the file and line/row for a missing column or unparsable input, Error(kCorrupt) for damaged
+  // gzip data, Error(kIo) on read errors.
   std::optional<InputShard> next(const std::function<bool(int64_t shard_id)>& skip = {});
 
  private:

@@ -6,6 +6,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -444,6 +445,40 @@ TEST(UrlListReaderTest, ParquetFixturesFolderAndMissingColumn) {
         read_shards(options);
       },
       ErrorKind::kInvalidInput, {file, "'text'", "'url'", "'caption'"});
+}
+
+// Garbage, and valid inputs with bytes flipped, end in a clipret::Error or in rows, never a crash.
+TEST(UrlListReaderTest, HostileBytesGiveErrorsNotCrashes) {
+  TempDir dir;
+  std::mt19937 random(1234);
+  const std::string seeds[] = {
+      "url,caption\n\"http://a\",\"b\"\"c\"\nhttp://d,e\n",
+      "{\"url\": {\"0\": \"http://a\", \"1\": null}, \"caption\": {\"0\": 1}}",
+      "{\"url\": \"http://a\", \"caption\": [1, {\"x\": 2}]}\n{\"url\": null}\n",
+      clipret::testing::read_file(clipret::testing::fixture_path("parquet/gzip.parquet")),
+  };
+  const char* const formats[] = {"csv", "json", "jsonl", "parquet"};
+  int errors = 0;
+  for (int round = 0; round < 40; ++round) {
+    for (size_t f = 0; f < std::size(formats); ++f) {
+      std::string bytes = seeds[f];
+      for (int flips = 0; flips < 1 + round % 5; ++flips) {
+        bytes[random() % bytes.size()] = static_cast<char>(random());
+      }
+      if (round % 7 == 0) bytes.resize(random() % bytes.size());
+      const std::string path = dir.file("input." + std::string(formats[f]));
+      write_file(path, bytes);
+      UrlListOptions options = input(path, formats[f], 2);
+      options.caption_col = "caption";
+      try {
+        read_shards(options);
+      } catch (const Error& e) {
+        ++errors;
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+      }
+    }
+  }
+  EXPECT_GT(errors, 0);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <deque>
 #include <list>
 #include <mutex>
 #include <queue>
@@ -427,14 +428,14 @@ class Run {
         report(i);
       } else {
         jobs_[i].host = std::move(parsed.host);
-        ready_.push_back(i);
+        make_ready(i);
       }
     }
     while (reported_ < jobs_.size()) {
       if (stop != nullptr && stop->load()) return;
       const Clock::time_point now = Clock::now();
       while (!waiting_.empty() && waiting_.top().first <= now) {
-        ready_.push_back(waiting_.top().second);
+        make_ready(waiting_.top().second);
         waiting_.pop();
       }
       start_ready(now);
@@ -463,6 +464,7 @@ class Run {
   struct Host {
     int64_t running = 0;
     Clock::time_point paused_until;  // Retry-After: no new transfer before
+    std::deque<size_t> ready;        // jobs waiting for a slot, in input order
   };
   using Due = std::pair<Clock::time_point, size_t>;
 
@@ -471,18 +473,26 @@ class Run {
     done_(i, std::move(jobs_[i].result));
   }
 
+  void make_ready(size_t i) {
+    Host& host = hosts_[jobs_[i].host];
+    if (host.ready.empty()) ready_hosts_.push_back(&host);
+    host.ready.push_back(i);
+  }
+
+  // Visits hosts, not urls: a shard with thousands of urls on one busy host costs one step.
   void start_ready(Clock::time_point now) {
     const auto max_running = static_cast<size_t>(std::max<int64_t>(1, options_.max_concurrent));
     const int64_t max_per_host = std::max<int64_t>(1, options_.max_per_host);
-    for (auto it = ready_.begin(); it != ready_.end() && running_.size() < max_running;) {
-      Host& host = hosts_[jobs_[*it].host];
-      if (host.running >= max_per_host || host.paused_until > now) {
-        ++it;
-        continue;
+    for (auto it = ready_hosts_.begin();
+         it != ready_hosts_.end() && running_.size() < max_running;) {
+      Host& host = **it;
+      while (!host.ready.empty() && host.running < max_per_host && host.paused_until <= now &&
+             running_.size() < max_running) {
+        const size_t i = host.ready.front();
+        host.ready.pop_front();
+        start(i, host);
       }
-      const size_t i = *it;
-      it = ready_.erase(it);
-      start(i, host);
+      it = host.ready.empty() ? ready_hosts_.erase(it) : std::next(it);
     }
   }
 
@@ -578,7 +588,6 @@ class Run {
           "HTTP Error " + std::to_string(t->status) + (reason.empty() ? "" : ": ") + reason;
       retriable = is_retriable_status(t->status);
     } else if (code != CURLE_OK) {
-      result.http_status = 0;  // no whole response arrived
       result.error = curl_error(*t, code);
       retriable = is_retriable_code(code);
     } else {
@@ -661,9 +670,9 @@ class Run {
   const Done& done_;
   std::vector<Job> jobs_;
   size_t reported_ = 0;
-  std::list<size_t> ready_;  // in input order; skipped while their host is busy or paused
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> waiting_;  // retries
-  std::unordered_map<std::string, Host> hosts_;
+  std::unordered_map<std::string, Host> hosts_;  // nodes stay put: ready_hosts_ points at them
+  std::list<Host*> ready_hosts_;                 // hosts with jobs ready, first come first
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> running_;
   std::string user_agent_;
 };

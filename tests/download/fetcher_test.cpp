@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -228,6 +229,19 @@ class FetcherTest : public ::testing::Test {
         res.set_content("fine", "image/jpeg");
       }
     });
+    s.Get("/first503date", [this](const httplib::Request&, httplib::Response& res) {
+      if (hits_++ == 0) {
+        res.status = 503;
+        const std::time_t later = std::time(nullptr) + 2;
+        std::tm utc{};
+        gmtime_r(&later, &utc);
+        char date[64];
+        std::strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+        res.set_header("Retry-After", date);
+      } else {
+        res.set_content("fine", "image/jpeg");
+      }
+    });
     s.Get(R"(/r(\d))", [](const httplib::Request& req, httplib::Response& res) {
       const int hop = std::stoi(req.matches[1]);
       res.set_redirect(hop == 1 ? "/image" : "/r" + std::to_string(hop - 1));
@@ -405,6 +419,17 @@ TEST_F(FetcherTest, RetryAfterIsCapped) {
   EXPECT_LT(seconds_since(start), 10.0);
 }
 
+TEST_F(FetcherTest, RetryAfterMayBeAnHttpDate) {
+  FetchOptions options = quick();
+  options.retries = 1;
+  const Clock::time_point start = Clock::now();
+  const FetchResult r = fetch_one(options, url("/first503date"));
+  EXPECT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_GE(seconds_since(start), 0.9);  // the date is 1 to 2 s ahead
+  EXPECT_LT(seconds_since(start), 10.0);
+}
+
 TEST_F(FetcherTest, Retries503WithBackoff) {
   FetchOptions options = quick();
   options.retries = 2;
@@ -456,6 +481,16 @@ TEST_F(FetcherTest, PerHostLimitHolds) {
   for (const FetchResult& r : results) ASSERT_TRUE(r.ok) << r.error;
   EXPECT_LE(max_in_flight_, 4);
   EXPECT_GE(max_in_flight_, 2);  // and transfers did run side by side
+}
+
+TEST_F(FetcherTest, ConcurrencyLimitHolds) {
+  FetchOptions options = quick();
+  options.max_per_host = 16;
+  options.max_concurrent = 2;
+  options.timeout_seconds = 10;
+  const auto results = fetch(options, std::vector<std::string>(40, url("/counted")));
+  for (const FetchResult& r : results) ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_LE(max_in_flight_, 2);
 }
 
 TEST_F(FetcherTest, StopEndsEarly) {

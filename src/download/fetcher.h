@@ -21,11 +21,11 @@
 namespace clipret::download {
 
 struct FetchOptions {
-  double timeout_seconds = 10;  // per attempt: connect, and the whole response
-  int64_t retries = 0;          // extra attempts after a failure that may pass
-  double backoff_base_seconds = 1;   // first retry after ~this, doubling, with ±50 % jitter
+  double timeout_seconds = 10;      // per attempt: connect, and the whole response
+  int64_t retries = 0;              // extra attempts after a failure that may pass
+  double backoff_base_seconds = 1;  // first retry after ~this, doubling, with ±50 % jitter
   double max_retry_after_seconds = 60;
-  std::string user_agent;  // the whole header value (see user_agent_for below)
+  std::string user_agent;  // the whole header value; empty: user_agent_for(user_agent_token)
   // img2dataset's X-Robots-Tag rule: a header value "token: d1, d2" applies when token equals
   // user_agent_token, "d1, d2" applies to everyone; the url is refused when an applying
   // directive is one of these (lower-case). Empty: no check.
@@ -40,8 +40,8 @@ struct FetchOptions {
 };
 
 struct FetchResult {
-  bool ok = false;    // a 2xx body arrived whole and was not refused
-  std::string body;   // the body when ok
+  bool ok = false;   // a 2xx body arrived whole and was not refused
+  std::string body;  // the body when ok
   // Why not ok, img2dataset's wording where it has one: "HTTP Error 404: Not Found",
   // "Use of image disallowed by X-Robots-Tag directive", "timed out", plus clear messages for
   // the rest ("could not resolve host example.invalid", "too many redirects (10)", "body larger

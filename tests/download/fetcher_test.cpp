@@ -439,6 +439,24 @@ TEST_F(FetcherTest, Retries503WithBackoff) {
   EXPECT_EQ(hits_, 2);
 }
 
+TEST_F(FetcherTest, OtherUrlsProceedWhileOneWaitsForItsRetry) {
+  FetchOptions options = quick();
+  options.retries = 1;
+  options.backoff_base_seconds = 0.5;  // the retry waits 0.25 s at least
+  options.max_concurrent = 1;
+  std::vector<size_t> order;
+  std::vector<FetchResult> results(2);
+  Fetcher fetcher(options);
+  fetcher.fetch_all({url("/first503"), url("/image")}, [&](size_t i, FetchResult&& r) {
+    order.push_back(i);
+    results[i] = std::move(r);
+  });
+  EXPECT_EQ(order, (std::vector<size_t>{1, 0}));
+  EXPECT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_EQ(results[0].attempts, 2);
+  EXPECT_TRUE(results[1].ok) << results[1].error;
+}
+
 TEST_F(FetcherTest, WithoutRetriesTheFirstFailureIsKept) {
   const FetchResult r = fetch_one(quick(), url("/first503"));
   EXPECT_EQ(r.error, "HTTP Error 503: Service Unavailable");

@@ -39,6 +39,15 @@ std::string sha256_of(const std::string& bytes) {
   return result.out.substr(0, 64);
 }
 
+// What one input row is and what img2dataset would record for it.
+struct Row {
+  std::string path;  // served path ("" for a null url)
+  std::optional<std::string> caption;
+  std::string status;
+  std::string error;  // expected error_message
+  int width = 0, height = 0;
+};
+
 // 25 rows, 10 per shard: 3 shards, the last short.
 std::vector<Row> mixed_rows() {
   std::vector<Row> rows;

@@ -1,7 +1,8 @@
 # Reference for tests/download/image_resizer_test.cpp: img2dataset's Resizer.__call__ (notes §3) and
 # albumentations' helpers rewritten from the notes, run with /usr/bin/python3 + cv2 on generated
 # images. Writes OUT/inputs/, OUT/expected/<case>.out|.err and OUT/manifest.tsv (name, input,
-# options "k=v;...", "ok W H OW OH" | "none" | "err"). Usage: image_resizer_reference.py OUT
+# options "k=v;...", "ok W H OW OH" | "none" | "err").
+# Usage: image_resizer_reference.py OUT [--inputs-only]
 import os, sys, warnings
 warnings.simplefilter("ignore")
 try:
@@ -157,6 +158,10 @@ for i in range(12):  # hostile bytes: flipped bytes in real files
     for pos in rng.integers(0, len(src), size=1 + i):
         src[pos] = int(rng.integers(0, 256))
     add("flipped_%d.bin" % i, bytes(src))
+
+if "--inputs-only" in sys.argv:
+    print("OK inputs")
+    sys.exit(0)
 
 cases = []
 def case(name, inp, **opts):

@@ -181,6 +181,22 @@ std::vector<std::string> tar_files(const fs::path& folder) {
   return tars;
 }
 
+// True when index_folder holds an image index written after every file under embeddings (a
+// finished index step of an earlier run over the same embeddings).
+bool index_is_current(const std::string& index_folder, const std::string& embeddings) {
+  std::error_code ec;
+  const fs::path index = fs::path(index_folder) / "image.index";
+  const fs::path info = fs::path(index_folder) / "image.json";
+  if (!fs::is_regular_file(index, ec) || !fs::is_regular_file(info, ec)) return false;
+  const auto built = fs::last_write_time(info, ec);
+  if (ec) return false;
+  for (fs::recursive_directory_iterator it(embeddings, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->last_write_time(ec) > built) return false;
+  }
+  return !ec;
+}
+
 std::string list_literal(const std::vector<std::string>& items) {
   return nlohmann::json(items).dump();
 }
@@ -284,13 +300,18 @@ int run_end2end_command(const std::vector<std::string>& args) {
   check(run_inference_command(inference_args), "inference");
   clock.stop("embeddings written");
 
-  // 3. index.
+  // 3. index: kept when newer than every embedding file, else rebuilt from scratch.
   clock.start(3, "index", "→ " + index_folder);
-  fs::create_directories(index_folder);
-  check(run_index_command({embeddings, "--index_folder=" + index_folder,
-                           "--max_index_memory_usage=" + o.index_memory}),
-        "index");
-  clock.stop("indices built");
+  if (index_is_current(index_folder, embeddings)) {
+    clock.stop("kept (newer than the embeddings)");
+  } else {
+    fs::remove_all(index_folder);
+    fs::create_directories(index_folder);
+    check(run_index_command({embeddings, "--index_folder=" + index_folder,
+                             "--max_index_memory_usage=" + o.index_memory}),
+          "index");
+    clock.stop("indices built");
+  }
 
   // 4. indices_paths.json, then the back.
   const std::string indices_paths = (out / "indices_paths.json").string();

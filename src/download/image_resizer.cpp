@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -442,6 +443,10 @@ ResizedImage ImageResizer::process(std::string_view raw) const {
 
 void use_caller_threads_for_opencv() {
   cv::setNumThreads(0);
+  // A bad image is a counted, per-sample outcome with its message in the shard's parquet;
+  // OpenCV's own warning about it ("imdecode_(''): can't read header") would print a line per
+  // bad url of millions.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
 }
 
 }  // namespace clipret::download

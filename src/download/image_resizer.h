@@ -60,8 +60,10 @@ class ImageResizer {
   int upscale_ = 0, downscale_ = 0;  // cv::InterpolationFlags
 };
 
-// OpenCV's own thread pool is turned off (cv::setNumThreads(0)): the download runner owns the
-// process's threads and runs one image per worker. Called once by the runner.
+// OpenCV's process-wide settings for downloads, owned here: its own thread pool off
+// (cv::setNumThreads(0): the download runner owns the threads and runs one image per worker),
+// and its log at errors only (a bad image is a counted outcome, not a warning line). Called once
+// by the runner. libjpeg's own "Corrupt JPEG data" lines still reach stderr.
 void use_caller_threads_for_opencv();
 
 }  // namespace clipret::download

@@ -27,13 +27,22 @@ TEST(End2end, CsvOfLocalUrlsToASearchableBack) {
   }
   csv += images.endpoint() + "/missing,a missing one\n";
   testing::write_file(dir.file("urls.csv"), csv);
+  // The tiny model with the CLIP tokenizer's files beside it, as a model folder holds them.
+  const std::string model = dir.file("tiny_clip");
+  std::filesystem::create_directories(model);
+  for (const auto& [name, source] : {std::pair{"config.json", "clip_tiny_hf/config.json"},
+                                     {"model.safetensors", "clip_tiny_hf/model.safetensors"},
+                                     {"vocab.json", "tokenizer/vocab.json"},
+                                     {"merges.txt", "tokenizer/merges.txt"}}) {
+    std::filesystem::create_symlink(testing::fixture_path(source), model + "/" + name);
+  }
   const std::string out = dir.file("out");
   const std::string log = dir.file("end2end.log");
   {
     testing::ServerProcess end2end(
         "end2end",
-        {dir.file("urls.csv"), out, "--port=0",
-         "--clip_model=" + testing::fixture_path("clip_tiny_hf"), "--batch_size=4"},
+        {dir.file("urls.csv"), out, "--port=0", "--clip_model=" + model,
+         "--clip_cache_path=" + dir.file("cache"), "--batch_size=4", "--thread_count=4"},
         log);
     const int port = end2end.wait_for_port(log, std::chrono::seconds(240));
     ASSERT_GT(port, 0) << testing::read_file(log);
@@ -74,7 +83,7 @@ TEST(End2end, CsvOfLocalUrlsToASearchableBack) {
   // Resumed without a back: the download finds its shard done and fetches nothing.
   const auto again = testing::run_clip_retrieval(
       "end2end '" + dir.file("urls.csv") + "' '" + out + "' --run_back=False --clip_model='" +
-      testing::fixture_path("clip_tiny_hf") + "' --batch_size=4");
+      model + "' --clip_cache_path='" + dir.file("cache") + "' --batch_size=4 --thread_count=4");
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(images.total_requests(), 13);
   EXPECT_NE(again.err.find("1 shards already done"), std::string::npos) << again.err;

@@ -16,7 +16,7 @@ packages=(
   nlohmann-json3-dev libarchive-dev zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev
   libopenblas-dev libjpeg62-turbo-dev libturbojpeg0-dev libpng-dev libwebp-dev libgif-dev libutf8proc-dev
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev python3-opencv
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev python3-opencv python3-exifread
   libfaiss-dev liblapack-dev libsqlite3-dev sqlite3 wrk
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy openmpi-bin libopenmpi-dev

@@ -251,6 +251,68 @@ TEST_F(DownloadRunnerTest, IncrementalRedoesOnlyUnfinishedShardsOverwriteAndExte
   EXPECT_TRUE(fs::exists(out + "/00002_stats.json"));
 }
 
+// Every kind of failure the web has, through the whole pipeline: each row lands in the shard
+// parquet with img2dataset's status and a message saying what happened, and nothing stalls.
+TEST_F(DownloadRunnerTest, EveryFailureLandsInTheShardParquetWithItsReason) {
+  const std::string e = server_.endpoint();
+  const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> cases = {
+      {e + "/img/300x200/1.bmp", {"success", ""}},
+      {e + "/missing", {"failed_to_download", "HTTP Error 404: Not Found"}},
+      {e + "/error500", {"failed_to_download", "HTTP Error 500: Internal Server Error"}},
+      {e + "/silent", {"failed_to_download", "timed out"}},
+      {e + "/drip", {"failed_to_download", "timed out"}},
+      {e + "/garbage", {"failed_to_resize", "Image decoding error"}},
+      {e + "/truncated", {"failed_to_resize", "Image decoding error"}},
+      {e + "/bomb", {"failed_to_resize", "image too large to decode (100000 x 100000)"}},
+      {e + "/huge", {"success", ""}},
+      {e + "/redirect/3", {"success", ""}},
+      {e + "/loop", {"failed_to_download", "too many redirects (10)"}},
+      {e + "/robots/1",
+       {"failed_to_download", "Use of image disallowed by X-Robots-Tag directive"}},
+      {e + "/robots-other", {"success", ""}},
+      {e + "/robots-mine",
+       {"failed_to_download", "Use of image disallowed by X-Robots-Tag directive"}},
+      {e + "/ratelimited", {"success", ""}},
+      {"no-scheme.example/a.jpg", {"failed_to_download", "url without a scheme"}},
+      {"file:///etc/passwd", {"failed_to_download", "unsupported url scheme 'file'"}},
+      {"http://no-such-host.invalid/a.jpg",
+       {"failed_to_download", "could not resolve host no-such-host.invalid"}},
+  };
+  std::string txt;
+  for (const auto& c : cases) txt += c.first + "\n";
+  testing::write_file(dir_.file("urls.txt"), txt);
+  DownloadOptions o;
+  o.url_list = {dir_.file("urls.txt")};
+  o.output_folder = dir_.file("out");
+  o.output_format = "webdataset";
+  o.timeout = 1;
+  o.retries = 1;  // the 429 passes on its second attempt, after its Retry-After
+  o.thread_count = 6;
+  o.user_agent_token = "MyBot";
+  const auto started = std::chrono::steady_clock::now();
+  const DownloadSummary summary = run_download(o);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_LT(seconds, 30) << "a failure stalled the shard";  // not a timing assertion: a hang
+  const parquet::Table meta = parquet::read_parquet_file(o.output_folder + "/00000.parquet");
+  ASSERT_EQ(meta.num_rows(), cases.size());
+  EXPECT_EQ(summary.count, static_cast<int64_t>(cases.size()));
+  for (size_t r = 0; r < cases.size(); ++r) {
+    const auto& [url, expected] = cases[r];
+    EXPECT_EQ(meta.column("url").bytes_at(r), url);
+    EXPECT_EQ(meta.column("status").bytes_at(r), expected.first) << url;
+    if (expected.first == "success") {
+      EXPECT_TRUE(meta.column("error_message").is_null(r)) << url;
+      EXPECT_EQ(meta.column("width").int32_at(r), 256) << url;
+    } else {
+      EXPECT_EQ(meta.column("error_message").bytes_at(r), expected.second) << url;
+    }
+  }
+  const parquet::Column& width = meta.column("original_width");
+  EXPECT_EQ(width.int32_at(8), 3000);  // the huge image, resized
+  EXPECT_EQ(width.int32_at(9), 50);    // the end of the redirect chain
+}
+
 std::set<std::string> successful_keys(const std::string& folder) {
   std::set<std::string> keys;
   for (const auto& entry : fs::directory_iterator(folder)) {

@@ -76,9 +76,84 @@ class ImageServer : public LoopbackHttpServer {
       res.status = 404;
       res.set_content("no", "text/plain");
     });
+    add_failure_routes();
     start();
   }
   ~ImageServer() { stop(); }
+
+  // What a hostile or broken web serves (the acceptance list of issue 15).
+  void add_failure_routes() {
+    server().Get("/error500", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 500;
+      res.set_content("boom", "text/plain");
+    });
+    server().Get("/silent", [](const httplib::Request&, httplib::Response& res) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+      res.set_content(make_bmp(4, 4, 0), "image/bmp");
+    });
+    // A body that never ends, one byte every 100 ms.
+    server().Get("/drip", [](const httplib::Request&, httplib::Response& res) {
+      res.set_chunked_content_provider("image/bmp", [](size_t, httplib::DataSink& sink) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return sink.write("B", 1);
+      });
+    });
+    server().Get("/truncated", [](const httplib::Request&, httplib::Response& res) {
+      const std::string whole = make_bmp(64, 64, 3);
+      res.set_content(whole.substr(0, whole.size() / 3), "image/bmp");
+    });
+    // A PNG whose header declares 100000 x 100000 pixels: a few bytes that would decode to 30 GB.
+    server().Get("/bomb", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(png_header(100000, 100000), "image/png");
+    });
+    server().Get("/huge", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(make_bmp(3000, 2000, 9), "image/bmp");
+    });
+    server().Get(R"(/redirect/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+      const int left = std::stoi(req.matches[1]);
+      res.set_redirect(left > 1 ? "/redirect/" + std::to_string(left - 1) : "/img/50x40/5.bmp");
+    });
+    server().Get("/loop", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("/loop");
+    });
+    server().Get("/robots-other", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("X-Robots-Tag", "otherbot: noai");
+      res.set_content(make_bmp(30, 20, 4), "image/bmp");
+    });
+    server().Get("/robots-mine", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("X-Robots-Tag", "mybot: noimageai, nofollow");
+      res.set_content(make_bmp(30, 20, 4), "image/bmp");
+    });
+    // 429 with Retry-After: 1 the first time, the image after.
+    server().Get("/ratelimited", [this](const httplib::Request&, httplib::Response& res) {
+      if (rate_limited_.exchange(true)) {
+        res.set_content(make_bmp(20, 30, 6), "image/bmp");
+      } else {
+        res.status = 429;
+        res.set_header("Retry-After", "1");
+        res.set_content("slow down", "text/plain");
+      }
+    });
+  }
+
+  // The 8-byte PNG signature and an IHDR chunk (with its CRC) declaring width x height RGB.
+  static std::string png_header(uint32_t width, uint32_t height) {
+    std::string png = "\x89PNG\r\n\x1a\n";
+    std::string chunk = "IHDR";
+    for (uint32_t v : {width, height}) {
+      for (int shift = 24; shift >= 0; shift -= 8) chunk += static_cast<char>((v >> shift) & 0xff);
+    }
+    chunk += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit RGB, no interlace
+    uint32_t crc = 0xffffffffu;
+    for (unsigned char byte : chunk) {
+      crc ^= byte;
+      for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc ^= 0xffffffffu;
+    png += std::string("\x00\x00\x00\x0d", 4) + chunk;
+    for (int shift = 24; shift >= 0; shift -= 8) png += static_cast<char>((crc >> shift) & 0xff);
+    return png;
+  }
 
   static std::string image(const httplib::Request& req) {
     return make_bmp(std::stoi(req.matches[1]), std::stoi(req.matches[2]),
@@ -109,6 +184,7 @@ class ImageServer : public LoopbackHttpServer {
   std::mutex mutex_;
   std::map<std::string, int> counts_;
   std::atomic<int> delay_ms_{0};
+  std::atomic<bool> rate_limited_{false};
 };
 
 }  // namespace clipret::testing

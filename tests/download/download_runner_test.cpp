@@ -313,6 +313,31 @@ TEST_F(DownloadRunnerTest, EveryFailureLandsInTheShardParquetWithItsReason) {
   EXPECT_EQ(width.int32_at(9), 50);    // the end of the redirect chain
 }
 
+// Ranks of an MPI launch (simulated by Open MPI's variables) split the shards by id: together
+// they write each shard once, and every shard is written.
+TEST_F(DownloadRunnerTest, MpiRanksSplitTheShards) {
+  const std::string out = dir_.file("ranks");
+  std::string common = "download '" + input_ +
+                       "' --input_format parquet --url_col URL --caption_col TEXT "
+                       "--output_format webdataset --number_sample_per_shard 10 "
+                       "--thread_count 4 --distributor mpi --output_folder '" +
+                       out + "'";
+  const auto rank1 = testing::run_command("OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=2 '" +
+                                          std::string(CLIPRET_BINARY) + "' " + common);
+  ASSERT_EQ(rank1.exit_code, 0) << rank1.err;
+  EXPECT_TRUE(fs::exists(out + "/00001_stats.json"));
+  EXPECT_FALSE(fs::exists(out + "/00000_stats.json"));
+  EXPECT_FALSE(fs::exists(out + "/00002_stats.json"));
+  EXPECT_EQ(server_.total_requests(), 10);
+  const auto rank0 = testing::run_command("OMPI_COMM_WORLD_RANK=0 OMPI_COMM_WORLD_SIZE=2 '" +
+                                          std::string(CLIPRET_BINARY) + "' " + common);
+  ASSERT_EQ(rank0.exit_code, 0) << rank0.err;
+  EXPECT_EQ(server_.total_requests(), 25);
+  for (const char* name : {"00000", "00001", "00002"}) {
+    EXPECT_TRUE(fs::exists(out + "/" + name + ".tar")) << name;
+  }
+}
+
 std::set<std::string> successful_keys(const std::string& folder) {
   std::set<std::string> keys;
   for (const auto& entry : fs::directory_iterator(folder)) {

@@ -25,15 +25,17 @@ if [ "${CLIPRET_SKIP_SANITIZE:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -L unit
 
-  # The concurrent parts: search (two models queried from many threads) and back (the HTTP
-  # service). Only their test binaries are built here; ctest's placeholders for the others
-  # carry no label, so -L runs just these. OpenMP runs on one thread: faiss (a static library)
+  # The concurrent parts: search (two models queried from many threads), back (the HTTP
+  # service) and download (fetch loops, shared DNS cache, resize workers). Only their test
+  # binaries are built here; ctest's placeholders for the others carry no label, so -L runs
+  # just these. OpenMP runs on one thread: faiss (a static library)
   # and libgomp are not instrumented, so TSan cannot see the synchronisation of faiss's parallel
   # loops and reports their shared buffers; requests are the concurrency under test.
-  echo "== test: search and back tests under ThreadSanitizer"
+  echo "== test: search, back and download tests under ThreadSanitizer"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLIPRET_WERROR=ON \
     -DCLIPRET_SANITIZE=thread >/dev/null
-  cmake --build build-tsan -j "$jobs" --target search_test back_test back_server_test
+  cmake --build build-tsan -j "$jobs" --target search_test back_test back_server_test \
+    fetcher_test download_runner_test
   OMP_NUM_THREADS=1 \
     TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$(pwd)/tests/tsan.supp" \
     ctest --test-dir build-tsan --output-on-failure --no-tests=error -j "$jobs" -L "unit|integration"

@@ -173,7 +173,9 @@ class RunTally {
 // at a time per process; here every core works on images as they arrive.
 class WorkerPool {
  public:
-  explicit WorkerPool(size_t threads) : queue_(threads * 4) {
+  // `capacity`: bodies waiting for a worker before the fetch loops wait (img2dataset caps
+  // downloaded-but-unprocessed samples at twice its threads).
+  WorkerPool(size_t threads, size_t capacity) : queue_(capacity) {
     for (size_t i = 0; i < threads; ++i) {
       workers_.emplace_back([this] {
         while (auto task = queue_.pop()) (*task)();
@@ -184,8 +186,9 @@ class WorkerPool {
     queue_.close();
     for (auto& worker : workers_) worker.join();
   }
-  // Blocks while the queue is full: the fetch loop then starts no new transfer (back-pressure
-  // bounds the downloaded bytes waiting in memory).
+  // Blocks while the queue is full: the fetch loop then services no transfer (back-pressure
+  // bounds the downloaded bytes waiting in memory; the queue is sized so that this happens only
+  // when decoding falls far behind, since transfers in flight may reach their deadline meanwhile).
   void submit(std::function<void()> task) { queue_.push(std::move(task)); }
 
  private:
@@ -430,7 +433,8 @@ DownloadSummary run_download(const DownloadOptions& options, const std::atomic<b
   core::ProgressBar bar({.label = "download", .unit = "samples", .enabled = launch.rank == 0});
   RunTally tally(bar);
   const size_t worker_count = std::max(1u, std::thread::hardware_concurrency());
-  WorkerPool workers(worker_count);
+  WorkerPool workers(worker_count,
+                     static_cast<size_t>(2 * o.thread_count * o.processes_count) + worker_count);
   RunContext run{o,
                  resizer,
                  fetch_options(o),

@@ -146,9 +146,10 @@ void detect_columns(const End2endOptions& o, const std::string& format,
   std::vector<std::string> names;
   if (format == "parquet") {
     if (const auto file = first_input_file(o.url_list, ".parquet")) {
-      for (const auto& column : parquet::ParquetReader::open(*file)->schema()) {
-        names.push_back(column.name);
-      }
+      // The reader held here: `open(...)->schema()` as the range would refer to the schema of a
+      // temporary reader, gone before the loop body runs.
+      const auto reader = parquet::ParquetReader::open(*file);
+      for (const auto& column : reader->schema()) names.push_back(column.name);
     }
   } else if (format == "csv" || format == "tsv") {
     if (const auto file = first_input_file(o.url_list, "." + format)) {

@@ -499,7 +499,9 @@ function binaryIdentity(binary) {
   return { path: binary, size: stat.size, mtimeMs: Math.round(stat.mtimeMs) };
 }
 
-function linkTinyModel(folder) {
+// `folder` (created) as a model folder: links to the shared tiny CLIP (config + safetensors) and the
+// CLIP tokenizer's vocab.json + merges.txt. Returns the folder.
+export function linkTinyModel(folder) {
   const shared = sharedPath();
   fs.mkdirSync(folder, { recursive: true });
   const links = {

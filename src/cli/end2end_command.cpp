@@ -332,8 +332,14 @@ int run_end2end_command(const std::vector<std::string>& args) {
         indices_paths.c_str(), o.clip_model.c_str());
     return 0;
   }
-  CLIPRET_LOG_INFO("end2end step 4/4: back at http://localhost:%lld (Ctrl-C stops it)",
-                   static_cast<long long>(o.port));
+  if (o.port == 0) {
+    CLIPRET_LOG_INFO(
+        "end2end step 4/4: back on a free port, named by its \"listening on\" line "
+        "(Ctrl-C stops it)");
+  } else {
+    CLIPRET_LOG_INFO("end2end step 4/4: back and web UI at http://localhost:%lld (Ctrl-C stops it)",
+                     static_cast<long long>(o.port));
+  }
   std::vector<std::string> back_args = {"--indices_paths=" + indices_paths,
                                         "--port=" + std::to_string(o.port),
                                         "--clip_model=" + o.clip_model};

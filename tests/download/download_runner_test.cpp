@@ -338,6 +338,45 @@ TEST_F(DownloadRunnerTest, MpiRanksSplitTheShards) {
   }
 }
 
+// verify_hash (img2dataset's test_verify_hash): a row whose expected hash differs is refused
+// with "hash mismatch"; the column keeps its input position, filled with the computed hash.
+TEST_F(DownloadRunnerTest, VerifyHashRefusesAMismatch) {
+  const std::string path = "/img/64x48/7.bmp";
+  const std::string digest = sha256_of(ImageServer::image_at(path));
+  std::string wrong = digest;
+  wrong[10] = wrong[10] == '0' ? '1' : '0';
+  parquet::Table table;
+  table.add_column({"url", parquet::string_type(), true});
+  table.add_column({"txt", parquet::string_type(), true});
+  table.add_column({"sha256hash", parquet::string_type(), true});
+  for (const std::string& expected : {digest, wrong}) {
+    table.column(0).append_bytes(server_.endpoint() + path);
+    table.column(1).append_bytes("Lorem Ipsum");
+    table.column(2).append_bytes(expected);
+  }
+  parquet::write_parquet_file(dir_.file("hashes.parquet"), table);
+  DownloadOptions o;
+  o.url_list = {dir_.file("hashes.parquet")};
+  o.input_format = "parquet";
+  o.caption_col = "txt";
+  o.verify_hash = {"sha256hash", "sha256"};
+  o.output_folder = dir_.file("out");
+  o.output_format = "webdataset";
+  run_download(o);
+  const parquet::Table meta = parquet::read_parquet_file(o.output_folder + "/00000.parquet");
+  std::vector<std::string> names;
+  for (const auto& c : meta.schema()) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"caption", "sha256", "url", "key", "status",
+                                             "error_message", "width", "height", "original_width",
+                                             "original_height", "exif"}));
+  ASSERT_EQ(meta.num_rows(), 2u);
+  EXPECT_EQ(meta.column("status").bytes_at(0), "success");
+  EXPECT_EQ(meta.column("sha256").bytes_at(0), digest);
+  EXPECT_EQ(meta.column("status").bytes_at(1), "failed_to_download");
+  EXPECT_EQ(meta.column("error_message").bytes_at(1), "hash mismatch");
+  EXPECT_TRUE(meta.column("sha256").is_null(1));  // img2dataset: exactly one null sha256
+}
+
 std::set<std::string> successful_keys(const std::string& folder) {
   std::set<std::string> keys;
   for (const auto& entry : fs::directory_iterator(folder)) {

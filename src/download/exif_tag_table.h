@@ -1,8 +1,9 @@
 // download/exif_tag_table.h: the tag tables exif_tags.cpp names and prints EXIF tags with, as
 // exifread 3.0 has them (its tags/exif.py): IFD0/EXIF/thumbnail tags, GPS and Interoperability.
 // Names and value names are copied as facts, spelling and trailing spaces included ("invalid "),
-// since img2dataset's `exif` field shows them. Internal to exif_tags.cpp; each table is sorted
-// by id for a binary search (checked by a static_assert there).
+// since img2dataset's `exif` field shows them. Internal to exif_tags.cpp (and exif_values.cpp,
+// for value names); each table is sorted by id for a binary search (checked by a static_assert
+// in exif_tags.cpp).
 #pragma once
 
 #include <cstdint>

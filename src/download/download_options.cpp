@@ -1,10 +1,10 @@
 #include "download/download_options.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include "core/error.h"
+#include "download/ascii_text.h"
 #include "download/content_hash.h"
 
 namespace clipret::download {
@@ -131,12 +131,7 @@ FetchOptions fetch_options(const DownloadOptions& o) {
   f.timeout_seconds = o.timeout;
   f.retries = o.retries;
   // img2dataset strips and lower-cases the token, for the header and for X-Robots-Tag matching.
-  std::string token = o.user_agent_token.value_or("");
-  const size_t first = token.find_first_not_of(" \t\r\n");
-  const size_t last = token.find_last_not_of(" \t\r\n");
-  token = first == std::string::npos ? "" : token.substr(first, last - first + 1);
-  for (char& c : token) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  f.user_agent_token = token;
+  f.user_agent_token = ascii_lower(trim_space(o.user_agent_token.value_or("")));
   f.user_agent = user_agent_for(f.user_agent_token);
   f.disallowed_directives =
       o.disallowed_header_directives.value_or(default_disallowed_directives());

@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <climits>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <utility>
@@ -17,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
+#include "download/ascii_text.h"
 #include "download/image_header.h"
 
 namespace clipret::download {
@@ -34,8 +33,8 @@ std::optional<Mode> parse_mode(const std::string& name) {
   return std::nullopt;
 }
 
-int parse_interpolation(const char* option, std::string name) {
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+int parse_interpolation(const char* option, const std::string& text) {
+  const std::string name = ascii_lower(text);
   if (name == "nearest") return cv::INTER_NEAREST;
   if (name == "linear" || name == "bilinear") return cv::INTER_LINEAR;
   if (name == "cubic" || name == "bicubic") return cv::INTER_CUBIC;

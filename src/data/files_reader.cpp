@@ -5,6 +5,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/ascii_text.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "data/sample_key.h"
@@ -62,7 +63,7 @@ std::vector<FoundFile> list_files(const fs::path& root) {
     }
     if (!entry.is_regular_file(entry_ec)) continue;  // folders, dangling links, devices
     const std::optional<FileKind> kind =
-        kind_of_extension(ascii_lower(entry.path().extension().string()));
+        kind_of_extension(core::ascii_lower(entry.path().extension().string()));
     if (!kind) continue;
     FoundFile file;
     file.relative = entry.path().lexically_relative(root).generic_string();

@@ -1,14 +1,8 @@
 #include "data/sample_key.h"
 
-namespace clipret::data {
+#include "core/ascii_text.h"
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+namespace clipret::data {
 
 std::optional<MemberName> split_member_name(std::string_view path) {
   const size_t slash = path.rfind('/');
@@ -22,7 +16,7 @@ std::optional<MemberName> split_member_name(std::string_view path) {
   const size_t dot = base.find('.');
   if (dot == std::string_view::npos || dot + 1 == base.size()) return std::nullopt;
   return MemberName{std::string(path.substr(0, base_start + dot)),
-                    ascii_lower(base.substr(dot + 1))};
+                    core::ascii_lower(base.substr(dot + 1))};
 }
 
 }  // namespace clipret::data

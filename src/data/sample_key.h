@@ -22,7 +22,4 @@ struct MemberName {
 // "__name__" metadata entries.
 std::optional<MemberName> split_member_name(std::string_view path);
 
-// Lower-cases ASCII letters; other bytes are kept.
-std::string ascii_lower(std::string_view text);
-
 }  // namespace clipret::data

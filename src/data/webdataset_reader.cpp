@@ -8,6 +8,7 @@
 #include <exception>
 #include <utility>
 
+#include "core/ascii_text.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/stream.h"
@@ -29,7 +30,7 @@ struct ArchiveDeleter {
 }  // namespace
 
 const std::string* Sample::find(std::string_view ext) const {
-  auto it = members.find(ascii_lower(ext));
+  auto it = members.find(core::ascii_lower(ext));
   return it == members.end() ? nullptr : &it->second;
 }
 

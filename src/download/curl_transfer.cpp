@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <mutex>
 
+#include "core/ascii_text.h"
 #include "core/ip_address.h"
-#include "download/ascii_text.h"
 #include "download/fetcher.h"
 
 namespace clipret::download {
@@ -68,7 +68,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * count;
   try {
-    const std::string_view line = trim_space(std::string_view(data, n));
+    const std::string_view line = core::trim_space(std::string_view(data, n));
     if (line.rfind("HTTP/", 0) == 0) {
       t->start_head(line);
     } else if (!t->in_head) {
@@ -142,12 +142,12 @@ ParsedUrl parse_url(const std::string& url) {
                        : std::string("invalid url: ") + curl_url_strerror(code);
     return parsed;
   }
-  const std::string scheme = ascii_lower(url_part(handle.get(), CURLUPART_SCHEME));
+  const std::string scheme = core::ascii_lower(url_part(handle.get(), CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https") {
     parsed.error = "unsupported url scheme '" + scheme + "'";
     return parsed;
   }
-  parsed.host = ascii_lower(url_part(handle.get(), CURLUPART_HOST));
+  parsed.host = core::ascii_lower(url_part(handle.get(), CURLUPART_HOST));
   return parsed;
 }
 
@@ -238,7 +238,8 @@ std::string transfer_error(const Transfer& t, CURLcode code) {
     case CURLE_UNSUPPORTED_PROTOCOL: {
       // A redirect to file:, ftp:... (the first url's scheme was checked before).
       const size_t colon = t.head.location.find(':');
-      const std::string scheme = ascii_lower(std::string_view(t.head.location).substr(0, colon));
+      const std::string scheme =
+          core::ascii_lower(std::string_view(t.head.location).substr(0, colon));
       const bool is_scheme = colon != std::string::npos && colon > 0 &&
                              std::all_of(scheme.begin(), scheme.end(), [](char ch) {
                                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' ||

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/ascii_text.h"
 #include "core/error.h"
-#include "download/ascii_text.h"
 #include "download/content_hash.h"
 
 namespace clipret::download {
@@ -131,7 +131,7 @@ FetchOptions fetch_options(const DownloadOptions& o) {
   f.timeout_seconds = o.timeout;
   f.retries = o.retries;
   // img2dataset strips and lower-cases the token, for the header and for X-Robots-Tag matching.
-  f.user_agent_token = ascii_lower(trim_space(o.user_agent_token.value_or("")));
+  f.user_agent_token = core::ascii_lower(core::trim_space(o.user_agent_token.value_or("")));
   f.user_agent = user_agent_for(f.user_agent_token);
   f.disallowed_directives =
       o.disallowed_header_directives.value_or(default_disallowed_directives());

@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/ascii_text.h"
 #include "core/http_client.h"
-#include "download/ascii_text.h"
 #include "download/curl_transfer.h"
 #include "download/response_head.h"
 
@@ -35,7 +35,7 @@ constexpr const char* kRobotsRefusal = "Use of image disallowed by X-Robots-Tag 
 }  // namespace
 
 std::string user_agent_for(const std::string& user_agent_token) {
-  const std::string token = ascii_lower(trim_space(user_agent_token));
+  const std::string token = core::ascii_lower(core::trim_space(user_agent_token));
   std::string agent = kBrowserAgent;
   if (!token.empty()) {
     agent += " (compatible; " + token + "; +https://github.com/rom1504/img2dataset)";
@@ -259,9 +259,9 @@ struct Fetcher::Impl {
 };
 
 Fetcher::Fetcher(FetchOptions options) : impl_(std::make_unique<Impl>()) {
-  options.user_agent_token = ascii_lower(trim_space(options.user_agent_token));
+  options.user_agent_token = core::ascii_lower(core::trim_space(options.user_agent_token));
   for (std::string& directive : options.disallowed_directives) {
-    directive = ascii_lower(trim_space(directive));
+    directive = core::ascii_lower(core::trim_space(directive));
   }
   impl_->options = std::move(options);
   impl_->init_error = core::init_curl_once();

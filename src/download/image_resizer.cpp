@@ -14,8 +14,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/ascii_text.h"
 #include "core/error.h"
-#include "download/ascii_text.h"
 #include "download/image_header.h"
 
 namespace clipret::download {
@@ -34,7 +34,7 @@ std::optional<Mode> parse_mode(const std::string& name) {
 }
 
 int parse_interpolation(const char* option, const std::string& text) {
-  const std::string name = ascii_lower(text);
+  const std::string name = core::ascii_lower(text);
   if (name == "nearest") return cv::INTER_NEAREST;
   if (name == "linear" || name == "bilinear") return cv::INTER_LINEAR;
   if (name == "cubic" || name == "bicubic") return cv::INTER_CUBIC;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/json_text.h"
+
 namespace clipret::download {
 namespace {
 
@@ -16,44 +18,13 @@ bool is_python_space(uint32_t cp) {
 
 }  // namespace
 
-// Python's repr(float): the shortest digits that read back to `x`, in fixed notation for
-// exponents -4..15, else d.ddde+XX.
+// Python's repr(float), core's (the one that rounds ties as Python does), with Python's
+// spelling of the non-finite values.
 std::string python_float_repr(double x) {
   if (std::isnan(x)) return "nan";
   if (std::isinf(x)) return x < 0 ? "-inf" : "inf";
-  constexpr int kMaxDigits = 17;
-  char buffer[40];
-  for (int digits = 1; digits <= kMaxDigits; ++digits) {
-    std::snprintf(buffer, sizeof(buffer), "%.*e", digits - 1, x);
-    if (std::strtod(buffer, nullptr) == x) break;
-  }
-  const std::string_view text(buffer);
-  const bool negative = text[0] == '-';
-  const size_t e = text.find('e');
-  std::string digits;
-  for (char c : text.substr(negative ? 1 : 0, e - (negative ? 1 : 0))) {
-    if (c != '.') digits += c;
-  }
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  const int exponent = std::atoi(buffer + e + 1);
-  std::string out = negative ? "-" : "";
-  if (exponent >= -4 && exponent < 16) {
-    if (exponent < 0) {
-      out += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
-    } else {
-      const auto integer_digits = static_cast<size_t>(exponent) + 1;
-      if (digits.size() < integer_digits) digits.append(integer_digits - digits.size(), '0');
-      const std::string fraction = digits.substr(integer_digits);
-      out += digits.substr(0, integer_digits) + "." + (fraction.empty() ? "0" : fraction);
-    }
-  } else {
-    out += digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    char exponent_text[16];
-    std::snprintf(exponent_text, sizeof(exponent_text), "e%c%02d", exponent < 0 ? '-' : '+',
-                  std::abs(exponent));
-    out += exponent_text;
-  }
+  std::string out;
+  core::append_python_float(x, out);
   return out;
 }
 

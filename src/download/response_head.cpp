@@ -7,7 +7,7 @@
 #include <ctime>
 #include <unordered_map>
 
-#include "download/ascii_text.h"
+#include "core/ascii_text.h"
 #include "download/fetcher.h"
 
 namespace clipret::download {
@@ -27,14 +27,14 @@ void ResponseHead::start(std::string_view line) {
     status = status * 10 + (rest[digits] - '0');
     ++digits;
   }
-  reason = trim_space(rest.substr(digits));
+  reason = core::trim_space(rest.substr(digits));
 }
 
 void ResponseHead::add_header(std::string_view line, const FetchOptions& options) {
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return;
-  const std::string name = ascii_lower(trim_space(line.substr(0, colon)));
-  const std::string_view value = trim_space(line.substr(colon + 1));
+  const std::string name = core::ascii_lower(core::trim_space(line.substr(0, colon)));
+  const std::string_view value = core::trim_space(line.substr(colon + 1));
   if (name == "x-robots-tag") {
     robots_refused = robots_refused || x_robots_tag_refuses(value, options);
   } else if (name == "location") {
@@ -55,12 +55,12 @@ bool x_robots_tag_refuses(std::string_view value, const FetchOptions& options) {
   const size_t colon = value.find(':');
   std::string_view directives = value;
   if (colon != std::string_view::npos) {
-    if (ascii_lower(value.substr(0, colon)) != options.user_agent_token) return false;
+    if (core::ascii_lower(value.substr(0, colon)) != options.user_agent_token) return false;
     directives = value.substr(colon + 1);
   }
   while (true) {
     const size_t comma = directives.find(',');
-    const std::string directive = ascii_lower(trim_space(directives.substr(0, comma)));
+    const std::string directive = core::ascii_lower(core::trim_space(directives.substr(0, comma)));
     const auto& disallowed = options.disallowed_directives;
     if (std::find(disallowed.begin(), disallowed.end(), directive) != disallowed.end()) {
       return true;
@@ -127,7 +127,7 @@ bool is_retriable_status(long status) {
 }
 
 double retry_after_seconds(std::string_view value) {
-  value = trim_space(value);
+  value = core::trim_space(value);
   if (value.empty()) return -1;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     constexpr size_t kMaxDigits = 9;  // longer is "forever"; the caller caps it anyway

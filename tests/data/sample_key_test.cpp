@@ -30,9 +30,5 @@ TEST(SampleKeyTest, SkipsNamesWithoutSample) {
   EXPECT_FALSE(split_member_name(""));
 }
 
-TEST(SampleKeyTest, AsciiLower) {
-  EXPECT_EQ(ascii_lower("AbC.JPG-é"), "abc.jpg-é");
-}
-
 }  // namespace
 }  // namespace clipret::data

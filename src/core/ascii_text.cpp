@@ -1,6 +1,6 @@
-#include "download/ascii_text.h"
+#include "core/ascii_text.h"
 
-namespace clipret::download {
+namespace clipret::core {
 
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
@@ -17,4 +17,4 @@ std::string_view trim_space(std::string_view text) {
   return text;
 }
 
-}  // namespace clipret::download
+}  // namespace clipret::core

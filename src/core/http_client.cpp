@@ -8,6 +8,8 @@
 #include <limits>
 #include <mutex>
 
+#include "core/ip_address.h"
+
 namespace clipret::core {
 namespace {
 
@@ -87,12 +89,8 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 curl_socket_t open_filtered_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
   if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
-  const void* ip = nullptr;
-  if (address->family == AF_INET) {
-    ip = &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr;
-  } else if (address->family == AF_INET6) {
-    ip = &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr;
-  } else {
+  const void* ip = ip_of_socket_address(address->family, &address->addr);
+  if (ip == nullptr) {
     t->refused_peer = true;
     return CURL_SOCKET_BAD;
   }
@@ -105,7 +103,7 @@ curl_socket_t open_filtered_socket(void* user, curlsocktype purpose, curl_sockad
     t->exception = std::current_exception();
     return CURL_SOCKET_BAD;
   }
-  return ::socket(address->family, address->socktype, address->protocol);
+  return open_socket_for_curl(address->family, address->socktype, address->protocol);
 }
 
 HttpFailure failure_of(CURLcode code) {

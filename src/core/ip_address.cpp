@@ -52,4 +52,14 @@ bool is_private_address(int family, const void* address) {
   return false;
 }
 
+const void* ip_of_socket_address(int family, const void* socket_address) {
+  if (family == AF_INET) return &static_cast<const sockaddr_in*>(socket_address)->sin_addr;
+  if (family == AF_INET6) return &static_cast<const sockaddr_in6*>(socket_address)->sin6_addr;
+  return nullptr;
+}
+
+int open_socket_for_curl(int family, int socktype, int protocol) {
+  return ::socket(family, socktype | SOCK_CLOEXEC, protocol);
+}
+
 }  // namespace clipret::core

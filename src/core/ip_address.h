@@ -13,4 +13,12 @@ namespace clipret::core {
 // family is private (refused).
 bool is_private_address(int family, const void* address);
 
+// The in_addr / in6_addr inside a socket address (sockaddr_in / sockaddr_in6, the `addr` of
+// curl's curl_sockaddr) of `family`; nullptr for other families.
+const void* ip_of_socket_address(int family, const void* socket_address);
+
+// A socket for curl's CURLOPT_OPENSOCKETFUNCTION, close-on-exec (a child process, such as a
+// `pipe:` reader, must not inherit connections). -1 (CURL_SOCKET_BAD) on failure.
+int open_socket_for_curl(int family, int socktype, int protocol);
+
 }  // namespace clipret::core

@@ -106,19 +106,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 curl_socket_t open_public_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
   if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
-  const void* ip = nullptr;
-  if (address->family == AF_INET) {
-    ip = &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr;
-  } else if (address->family == AF_INET6) {
-    ip = &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr;
-  }
+  const void* ip = core::ip_of_socket_address(address->family, &address->addr);
   if (ip == nullptr || core::is_private_address(address->family, ip)) {
     char text[INET6_ADDRSTRLEN] = "?";
     if (ip != nullptr) inet_ntop(address->family, ip, text, sizeof(text));
     if (t->refused_address.empty()) t->refused_address = text;
     return CURL_SOCKET_BAD;
   }
-  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  return core::open_socket_for_curl(address->family, address->socktype, address->protocol);
 }
 
 }  // namespace

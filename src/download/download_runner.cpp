@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -14,27 +11,21 @@
 #include <utility>
 #include <vector>
 
-#include "core/blocking_queue.h"
 #include "core/error.h"
 #include "core/launch_environment.h"
 #include "core/log.h"
 #include "core/progress_bar.h"
-#include "download/content_hash.h"
-#include "download/exif_tags.h"
 #include "download/fetcher.h"
 #include "download/image_resizer.h"
-#include "download/shard_writer.h"
+#include "download/run_tally.h"
+#include "download/shard_job.h"
 #include "download/url_list_reader.h"
-#include "parquet/column.h"
+#include "download/worker_pool.h"
 
 namespace clipret::download {
 namespace {
 
 namespace fs = std::filesystem;
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Shard ids with a "<id>_stats.json" directly in `folder`: the shards a previous run finished
 // (img2dataset decides resumption from these files alone).
@@ -78,268 +69,6 @@ void remove_stale_temporaries(const fs::path& folder) {
                        remove_error.message().c_str());
     }
   }
-}
-
-std::optional<std::string> string_value(const parquet::Column& column, size_t row) {
-  if (column.is_null(row)) return std::nullopt;
-  return std::string(column.bytes_at(row));
-}
-
-// Counts shared by the shards in flight, for the bar, the warnings and the summary.
-class RunTally {
- public:
-  explicit RunTally(core::ProgressBar& bar) : bar_(bar) {}
-
-  void record(const std::string& status, const std::optional<std::string>& message) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++count_;
-    if (status == "success") {
-      ++successes_;
-      ++status_dict_["success"];
-    } else {
-      ++(status == "failed_to_resize" ? failed_to_resize_ : failed_to_download_);
-      ++status_dict_[message.value_or(status)];
-    }
-    bar_.add();
-    if (count_ % 64 == 0 || count_ < 64) {
-      char text[48];
-      std::snprintf(text, sizeof(text), "success %.1f %%",
-                    100.0 * static_cast<double>(successes_) / static_cast<double>(count_));
-      bar_.set_postfix(text);
-    }
-    warn_if_failing_locked();
-  }
-
-  void add_to(DownloadSummary& summary) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    summary.count = count_;
-    summary.successes = successes_;
-    summary.failed_to_download = failed_to_download_;
-    summary.failed_to_resize = failed_to_resize_;
-    summary.status_dict = status_dict_;
-  }
-
-  // The most frequent failure messages, "'msg' (n), ..." (img2dataset #223: a low success rate
-  // should say why).
-  std::string top_failures_locked(size_t how_many) const {
-    std::vector<std::pair<int64_t, std::string>> failures;
-    for (const auto& [message, count] : status_dict_) {
-      if (message != "success") failures.emplace_back(count, message);
-    }
-    std::sort(failures.begin(), failures.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    std::string out;
-    for (size_t i = 0; i < failures.size() && i < how_many; ++i) {
-      out +=
-          (i ? ", '" : "'") + failures[i].second + "' (" + std::to_string(failures[i].first) + ")";
-    }
-    return out;
-  }
-
-  std::string top_failures(size_t how_many) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return top_failures_locked(how_many);
-  }
-
- private:
-  // Warns once the failure rate over the samples since the last check passes a half, checking
-  // every kWindow samples, so a run that starts failing (DNS down, banned) says so early.
-  void warn_if_failing_locked() {
-    constexpr int64_t kWindow = 1000;
-    if (count_ - window_start_count_ < (warned_ ? 10 * kWindow : kWindow)) return;
-    const int64_t window = count_ - window_start_count_;
-    const int64_t window_successes = successes_ - window_start_successes_;
-    window_start_count_ = count_;
-    window_start_successes_ = successes_;
-    const double failure_rate =
-        1.0 - static_cast<double>(window_successes) / static_cast<double>(window);
-    if (failure_rate <= 0.5) return;
-    warned_ = true;
-    CLIPRET_LOG_WARN("%.0f %% of the last %lld samples failed; most frequent: %s",
-                     100.0 * failure_rate, static_cast<long long>(window),
-                     top_failures_locked(3).c_str());
-  }
-
-  core::ProgressBar& bar_;
-  mutable std::mutex mutex_;
-  int64_t count_ = 0, successes_ = 0, failed_to_download_ = 0, failed_to_resize_ = 0;
-  int64_t window_start_count_ = 0, window_start_successes_ = 0;
-  bool warned_ = false;
-  std::map<std::string, int64_t> status_dict_;
-};
-
-// Decode/resize/encode workers shared by every shard in flight: img2dataset resizes one image
-// at a time per process; here every core works on images as they arrive.
-class WorkerPool {
- public:
-  // `capacity`: bodies waiting for a worker before the fetch loops wait (img2dataset caps
-  // downloaded-but-unprocessed samples at twice its threads).
-  WorkerPool(size_t threads, size_t capacity) : queue_(capacity) {
-    for (size_t i = 0; i < threads; ++i) {
-      workers_.emplace_back([this] {
-        while (auto task = queue_.pop()) (*task)();
-      });
-    }
-  }
-  ~WorkerPool() {
-    queue_.close();
-    for (auto& worker : workers_) worker.join();
-  }
-  // Blocks while the queue is full: the fetch loop then services no transfer (back-pressure
-  // bounds the downloaded bytes waiting in memory; the queue is sized so that this happens only
-  // when decoding falls far behind, since transfers in flight may reach their deadline meanwhile).
-  void submit(std::function<void()> task) { queue_.push(std::move(task)); }
-
- private:
-  core::BlockingQueue<std::function<void()>> queue_;
-  std::vector<std::thread> workers_;
-};
-
-struct RunContext {
-  const DownloadOptions& options;
-  const ImageResizer& resizer;
-  const FetchOptions fetch;
-  WorkerPool& workers;
-  RunTally& tally;
-  const std::atomic<bool>* stop;
-  std::string hash_name;  // compute_hash's type, "" for None
-  bool verify = false;
-};
-
-bool stopping(const std::atomic<bool>* stop) {
-  return stop != nullptr && stop->load(std::memory_order_relaxed);
-}
-
-// The work of one downloaded body: verify_hash, resize, EXIF, hash.
-SampleResult process_body(const RunContext& run, size_t row, std::string body,
-                          const std::optional<std::string>& expected_hash) {
-  SampleResult result;
-  result.row = row;
-  std::optional<std::string> digest;
-  if (!run.hash_name.empty()) digest = hex_digest(run.hash_name, body);
-  if (run.verify && expected_hash && digest != expected_hash) {
-    result.status = "failed_to_download";
-    result.error_message = "hash mismatch";
-    return result;
-  }
-  ResizedImage image = run.resizer.process(body);
-  if (!image.error.empty()) {
-    result.status = "failed_to_resize";
-    result.error_message = std::move(image.error);
-    return result;
-  }
-  result.status = "success";
-  result.width = image.width;
-  result.height = image.height;
-  result.original_width = image.original_width;
-  result.original_height = image.original_height;
-  if (run.options.extract_exif) result.exif = exif_json(body);
-  result.hash = std::move(digest);
-  result.image = std::move(image.bytes);
-  return result;
-}
-
-// Downloads one shard and writes it; false when stopped (nothing is closed: the shard has no
-// stats file and is redone next time). Throws what the writer throws.
-bool run_shard(const RunContext& run, const InputShard& shard) {
-  const DownloadOptions& o = run.options;
-  const double start_time = unix_now();
-  ShardWriterOptions writer_options;
-  writer_options.output_folder = o.output_folder;
-  writer_options.shard_id = shard.shard_id;
-  writer_options.oom_shard_count = o.oom_shard_count;
-  writer_options.output_format = o.output_format;
-  writer_options.encode_format = o.encode_format;
-  writer_options.save_caption = o.caption_col.has_value();
-  writer_options.extract_exif = o.extract_exif;
-  if (!run.hash_name.empty()) writer_options.hash_name = run.hash_name;
-  if (o.output_format == "files") {
-    // A shard without stats is redone whole: files of an earlier, killed attempt go first, so
-    // none of its samples outlives a different outcome this time.
-    std::error_code ec;
-    fs::remove_all(fs::path(o.output_folder) / shard_name(shard.shard_id, o.oom_shard_count), ec);
-  }
-  ShardWriter writer(writer_options, shard.rows, o.number_sample_per_shard);
-
-  const parquet::Column& url_column = shard.rows.column("url");
-  const size_t rows = shard.rows.num_rows();
-  std::vector<std::string> urls(rows);
-  for (size_t i = 0; i < rows; ++i) urls[i] = string_value(url_column, i).value_or("");
-  std::vector<std::optional<std::string>> expected(run.verify ? rows : 0);
-  if (run.verify) {
-    const parquet::Column& hashes = shard.rows.column(run.hash_name);
-    for (size_t i = 0; i < rows; ++i) expected[i] = string_value(hashes, i);
-  }
-
-  std::mutex mutex;  // guards writer, pending, failure
-  std::condition_variable idle;
-  size_t pending = 0;
-  std::exception_ptr failure;
-  auto write = [&](SampleResult result) {
-    const std::string status = result.status;
-    const std::optional<std::string> message = result.error_message;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (failure) return;
-      try {
-        writer.write(std::move(result));
-      } catch (...) {
-        failure = std::current_exception();
-        return;
-      }
-    }
-    run.tally.record(status, message);
-  };
-
-  Fetcher fetcher(run.fetch);
-  fetcher.fetch_all(
-      urls,
-      [&](size_t row, FetchResult&& fetched) {
-        if (!fetched.ok) {
-          SampleResult failed;
-          failed.row = row;
-          failed.status = "failed_to_download";
-          failed.error_message = fetched.error;
-          write(std::move(failed));
-          return;
-        }
-        {
-          std::lock_guard<std::mutex> lock(mutex);
-          ++pending;
-        }
-        run.workers.submit([&, row, body = std::move(fetched.body)]() mutable {
-          std::optional<std::string> hash = run.verify ? expected[row] : std::nullopt;
-          SampleResult result;
-          try {
-            result = process_body(run, row, std::move(body), hash);
-          } catch (const std::exception& e) {
-            result = SampleResult{};
-            result.row = row;
-            result.status = "failed_to_resize";
-            result.error_message = e.what();
-          }
-          write(std::move(result));
-          std::lock_guard<std::mutex> lock(mutex);
-          if (--pending == 0) idle.notify_all();
-        });
-      },
-      run.stop);
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    idle.wait(lock, [&] { return pending == 0; });
-    if (failure) std::rethrow_exception(failure);
-  }
-  if (stopping(run.stop)) return false;
-  writer.close(start_time, unix_now());
-  const int64_t successes = writer.successes();
-  const double seconds = unix_now() - start_time;
-  CLIPRET_LOG_INFO("shard %s: %lld of %zu succeeded (%.1f %%) in %.1f s, %.0f samples/s",
-                   shard_name(shard.shard_id, o.oom_shard_count).c_str(),
-                   static_cast<long long>(successes), rows,
-                   rows ? 100.0 * static_cast<double>(successes) / static_cast<double>(rows) : 0.0,
-                   seconds, seconds > 0 ? static_cast<double>(rows) / seconds : 0.0);
-  return true;
 }
 
 UrlListOptions reader_options(const DownloadOptions& o, int64_t first_shard_id) {

@@ -16,7 +16,7 @@
 //   Resize  cv::resize to the longer side 256 (area / lanczos4) + white border, from decoded images
 //   Encode  cv::imencode(".jpg", q95) of the 256x256 results
 // ProcessBySize/<pixels> runs Process over the files of one size only (both orientations);
-// ProcessReducedDecodeInexact is a what-if with libjpeg's downscaling (see there).
+// DecodeLibjpegBgr (exact) and ProcessReducedDecodeInexact (not) are what-ifs (see there).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -28,6 +28,9 @@
 #include <string>
 #include <vector>
 
+#include <cstdio>  // jpeglib.h needs FILE
+
+#include <jpeglib.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -175,6 +178,45 @@ void BM_Encode(benchmark::State& state) {
   report(state, inputs().resized.size());
 }
 
+// Not what `download` does today: libjpeg-turbo asked for BGR directly (JCS_EXT_BGR) instead of
+// OpenCV 4.6's RGB output plus its per-pixel swap. Fails unless every image decodes to exactly
+// cv::imdecode's pixels, so this measures an exact alternative. JPEG only (the bench inputs).
+cv::Mat decode_jpeg_bgr(const std::string& bytes) {
+  jpeg_decompress_struct info{};
+  jpeg_error_mgr error{};
+  info.err = jpeg_std_error(&error);  // exits on corrupt data: fine for the generated inputs
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  jpeg_read_header(&info, TRUE);
+  info.out_color_space = JCS_EXT_BGR;
+  jpeg_start_decompress(&info);
+  cv::Mat img(static_cast<int>(info.output_height), static_cast<int>(info.output_width), CV_8UC3);
+  while (info.output_scanline < info.output_height) {
+    JSAMPROW row = img.ptr(static_cast<int>(info.output_scanline));
+    jpeg_read_scanlines(&info, &row, 1);
+  }
+  jpeg_finish_decompress(&info);
+  jpeg_destroy_decompress(&info);
+  return img;
+}
+
+void BM_DecodeLibjpegBgr(benchmark::State& state) {
+  if (!check_inputs(state)) return;
+  for (size_t i = 0; i < inputs().files.size(); ++i) {
+    if (cv::norm(decode_jpeg_bgr(inputs().files[i]), inputs().decoded[i], cv::NORM_INF) != 0) {
+      state.SkipWithError("libjpeg BGR pixels differ from cv::imdecode");
+      return;
+    }
+  }
+  for (auto _ : state) {
+    for (const std::string& bytes : inputs().files) {
+      cv::Mat img = decode_jpeg_bgr(bytes);
+      benchmark::DoNotOptimize(img.data);
+    }
+  }
+  report(state, inputs().files.size());
+}
+
 // Not what `download` does (different pixels from img2dataset): libjpeg's DCT-domain downscaling
 // (IMREAD_REDUCED_COLOR_2/4/8, the largest factor that keeps the longer side >= 256), then the
 // same area resize and encode. Measures what giving up img2dataset-exact pixels would buy.
@@ -213,6 +255,7 @@ void size_args(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_Process)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Decode)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DecodeLibjpegBgr)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Resize)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Encode)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ProcessBySize)->Apply(size_args)->Unit(benchmark::kMillisecond);

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/compute_threads.h"
 #include "core/error.h"
 #include "core/launch_environment.h"
 #include "core/log.h"
@@ -161,7 +162,8 @@ DownloadSummary run_download(const DownloadOptions& options, const std::atomic<b
   const ImageResizer resizer(resize_options(o));
   core::ProgressBar bar({.label = "download", .unit = "samples", .enabled = launch.rank == 0});
   RunTally tally(bar);
-  const size_t worker_count = std::max(1u, std::thread::hardware_concurrency());
+  // The cores this process may run on (its affinity mask, as taskset and containers set it).
+  const auto worker_count = static_cast<size_t>(core::available_cores());
   WorkerPool workers(worker_count,
                      static_cast<size_t>(2 * o.thread_count * o.processes_count) + worker_count);
   RunContext run{o,

@@ -178,14 +178,21 @@ DownloadSummary run_download(const DownloadOptions& options, const std::atomic<b
   DownloadSummary summary;
   std::mutex reader_mutex;  // guards reader and the counts below
   std::vector<InputShard> failed;
+  // One rank's share is not known ahead (shards are cut as the input is read): a total only
+  // when this process does every shard.
+  const std::optional<int64_t> total_rows =
+      launch.world_size == 1 ? reader.total_rows() : std::nullopt;
   auto next_shard = [&]() -> std::optional<InputShard> {
     std::lock_guard<std::mutex> lock(reader_mutex);
     if (stopping(stop)) return std::nullopt;
-    return reader.next([&](int64_t id) {
+    std::optional<InputShard> shard = reader.next([&](int64_t id) {
       const bool skipped = done.count(id) > 0;
       if (skipped) ++summary.shards_skipped;
       return skipped || id % launch.world_size != launch.rank;
     });
+    // The bar's total: the rows left to download (those of done shards are not).
+    if (total_rows) bar.set_total(static_cast<uint64_t>(*total_rows - reader.skipped_rows()));
+    return shard;
   };
   auto run_one = [&](InputShard&& shard) {
     try {

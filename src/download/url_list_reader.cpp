@@ -13,6 +13,7 @@
 #include "download/row_parser.h"
 #include "download/row_source.h"
 #include "download/text_parsers.h"
+#include "parquet/parquet_reader.h"
 
 // The formats themselves are read by text_parsers (txt, csv, tsv), json_parsers (json, jsonl)
 // and parquet_row_source; this file lists the input files and cuts their rows into shards.
@@ -78,6 +79,7 @@ struct UrlListReader::Impl {
   int64_t next_shard_id = 0;
   std::unique_ptr<RowSource> source;
   std::string source_name;
+  int64_t skipped_rows = 0;
 
   std::unique_ptr<RowSource> open(const std::string& path) const {
     parquet::Schema strings;
@@ -177,6 +179,18 @@ const std::vector<std::string>& UrlListReader::files() const {
   return impl_->files;
 }
 
+std::optional<int64_t> UrlListReader::total_rows() {
+  if (impl_->format.format != Format::kParquet) return std::nullopt;
+  int64_t rows = 0;
+  for (const std::string& file : impl_->files)
+    rows += parquet::ParquetReader::open(file)->num_rows();
+  return rows;
+}
+
+int64_t UrlListReader::skipped_rows() const {
+  return impl_->skipped_rows;
+}
+
 std::optional<InputShard> UrlListReader::next(const std::function<bool(int64_t)>& skip) {
   Impl& d = *impl_;
   const int64_t per_shard = d.options.number_sample_per_shard;
@@ -192,7 +206,7 @@ std::optional<InputShard> UrlListReader::next(const std::function<bool(int64_t)>
     }
     const int64_t shard_id = d.next_shard_id++;
     if (skip && skip(shard_id)) {
-      d.source->read(nullptr, per_shard);
+      d.skipped_rows += d.source->read(nullptr, per_shard);
       continue;
     }
     InputShard shard{shard_id, d.source_name, parquet::Table(d.source->schema())};

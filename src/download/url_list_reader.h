@@ -53,6 +53,13 @@ class UrlListReader {
 
   const std::vector<std::string>& files() const;
 
+  // The rows of all the input files when they are cheap to count (parquet: the footers), else
+  // nullopt. Reads every parquet footer once.
+  std::optional<int64_t> total_rows();
+
+  // Rows read and dropped so far for shards `skip` returned true for.
+  int64_t skipped_rows() const;
+
   // The next shard, or nullopt at the end. Shards whose id `skip` returns true for are counted
   // but not materialised (their rows are read and dropped): `skip` is asked once per shard id, in
   // order, and next() goes on to the first shard it keeps. Throws Error(kInvalidInput) naming

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "parquet/parquet_writer.h"
 #include "test_util.h"
 
 namespace clipret::download {
@@ -479,6 +480,44 @@ TEST(UrlListReaderTest, HostileBytesGiveErrorsNotCrashes) {
     }
   }
   EXPECT_GT(errors, 0);
+}
+
+}  // namespace
+}  // namespace clipret::download
+
+namespace clipret::download {
+namespace {
+
+// The progress bar's total: parquet inputs count their rows from the footers; skipped shards'
+// rows are reported so the total can leave them out; text inputs have no cheap count.
+TEST(UrlListReaderTotals, ParquetRowsAndSkippedRows) {
+  TempDir dir;
+  parquet::Table table;
+  table.add_column({"url", parquet::string_type(), true});
+  for (int i = 0; i < 25; ++i) table.column(0).append_bytes("http://x/" + std::to_string(i));
+  parquet::write_parquet_file(dir.file("a.parquet"), table);
+  parquet::write_parquet_file(dir.file("b.parquet"), table);
+  UrlListOptions o;
+  o.url_list = {dir.file("a.parquet"), dir.file("b.parquet")};
+  o.input_format = "parquet";
+  o.number_sample_per_shard = 10;
+  UrlListReader reader(o);
+  EXPECT_EQ(reader.total_rows(), 50);
+  // Shards 0, 1, 2 (of 10, 10, 5 rows) from a.parquet: skip 0 and 2.
+  const auto skip = [](int64_t id) { return id == 0 || id == 2; };
+  auto shard = reader.next(skip);
+  ASSERT_TRUE(shard);
+  EXPECT_EQ(shard->shard_id, 1);
+  EXPECT_EQ(reader.skipped_rows(), 10);
+  shard = reader.next(skip);
+  ASSERT_TRUE(shard);
+  EXPECT_EQ(shard->shard_id, 3);  // b.parquet's first
+  EXPECT_EQ(reader.skipped_rows(), 15);
+
+  write_file(dir.file("u.txt"), "http://x/1\n");
+  UrlListOptions text;
+  text.url_list = {dir.file("u.txt")};
+  EXPECT_FALSE(UrlListReader(text).total_rows().has_value());
 }
 
 }  // namespace

@@ -198,6 +198,24 @@ bool index_is_current(const std::string& index_folder, const std::string& embedd
   return !ec;
 }
 
+// Successes per shard on average, from the download's <shard>_stats.json files: inference
+// estimates its sample count (and so its partitions) from a per-shard count, 10000 by default,
+// which small end2end runs are far from.
+int64_t samples_per_shard(const fs::path& images) {
+  int64_t shards = 0, successes = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(images, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= 11 || name.compare(name.size() - 11, 11, "_stats.json") != 0) continue;
+    std::ifstream in(entry.path());
+    const nlohmann::json stats = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!stats.is_object() || !stats.contains("successes")) continue;
+    ++shards;
+    successes += stats["successes"].get<int64_t>();
+  }
+  return shards == 0 ? 1 : std::max<int64_t>(1, (successes + shards - 1) / shards);
+}
+
 std::string list_literal(const std::vector<std::string>& items) {
   return nlohmann::json(items).dump();
 }
@@ -289,13 +307,15 @@ int run_end2end_command(const std::vector<std::string>& args) {
   }
 
   // 2. inference over every shard (resumes by its partitions' stats).
-  std::vector<std::string> inference_args = {"--input_dataset=" + list_literal(tars),
-                                             "--output_folder=" + embeddings,
-                                             "--input_format=webdataset",
-                                             "--enable_metadata=True",
-                                             "--write_batch_size=100000",
-                                             "--batch_size=" + std::to_string(o.batch_size),
-                                             "--clip_model=" + o.clip_model};
+  std::vector<std::string> inference_args = {
+      "--input_dataset=" + list_literal(tars),
+      "--output_folder=" + embeddings,
+      "--input_format=webdataset",
+      "--enable_metadata=True",
+      "--write_batch_size=100000",
+      "--batch_size=" + std::to_string(o.batch_size),
+      "--clip_model=" + o.clip_model,
+      "--wds_number_file_per_input_file=" + std::to_string(samples_per_shard(images))};
   if (o.clip_cache_path) inference_args.push_back("--clip_cache_path=" + *o.clip_cache_path);
   clock.start(2, "inference", "of " + std::to_string(tars.size()) + " shards → " + embeddings);
   check(run_inference_command(inference_args), "inference");

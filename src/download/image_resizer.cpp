@@ -16,6 +16,7 @@
 
 #include "core/ascii_text.h"
 #include "core/error.h"
+#include "download/area_resize.h"
 #include "download/image_header.h"
 #include "download/jpeg_fast_decode.h"
 
@@ -140,6 +141,16 @@ std::string too_large(const char* what, double width, double height) {
   return string_printf("image too large to %s (%.0f x %.0f)", what, width, height);
 }
 
+// cv::resize, with INTER_AREA through area_resize.h (the same pixels, faster for the usual
+// non-integer downscale).
+void resize_to(const cv::Mat& src, cv::Mat& dst, cv::Size size, int interpolation) {
+  if (interpolation == cv::INTER_AREA) {
+    area_resize(src, dst, size.width, size.height);
+  } else {
+    cv::resize(src, dst, size, 0, 0, interpolation);
+  }
+}
+
 // Above this, one S x S image is gigabytes: a typo rather than a wish.
 constexpr int kMaxImageSize = 65536;
 
@@ -163,7 +174,7 @@ std::string resize_into_border(cv::Mat& img, const Scaled& target, int size, int
   const int left = (canvas.cols - inner_size.width) / 2;
   cv::Mat inner = canvas(cv::Rect(cv::Point(left, top), inner_size));
   if (target.resize) {
-    cv::resize(img, inner, inner_size, 0, 0, interpolation);  // writes into the view
+    resize_to(img, inner, inner_size, interpolation);  // writes into the view
   } else {
     img.copyTo(inner);
   }
@@ -238,9 +249,9 @@ std::string process_image(const ResizeOptions& o, int upscale, int downscale, st
             return too_large("resize", target.width, target.height);
           }
           cv::Mat resized;
-          cv::resize(img, resized,
-                     cv::Size(static_cast<int>(target.width), static_cast<int>(target.height)), 0,
-                     0, interpolation);
+          resize_to(img, resized,
+                    cv::Size(static_cast<int>(target.width), static_cast<int>(target.height)),
+                    interpolation);
           img = resized;
         }
         if (mode == Mode::kCenterCrop) {

@@ -1,8 +1,9 @@
 // download/image_resizer.h: decode → filter → resize → encode of one downloaded image, exactly as
 // img2dataset's resizer (notes §3) with Debian's OpenCV: cv::imdecode(IMREAD_UNCHANGED) (common
 // JPEGs through jpeg_fast_decode.h: the same Mat, faster), alpha flattened onto white, the size
-// filters, the five resize modes with OpenCV's interpolations, white borders, cv::imencode with
-// the quality flags. Pure and thread-safe: one ImageResizer is shared by every worker thread.
+// filters, the five resize modes with OpenCV's interpolations (INTER_AREA through area_resize.h:
+// the same pixels, faster), white borders, cv::imencode with the quality flags. Pure and
+// thread-safe: one ImageResizer is shared by every worker thread.
 #pragma once
 
 #include <cstdint>

@@ -17,6 +17,7 @@ packages=(
   libopenblas-dev libjpeg62-turbo-dev libturbojpeg0-dev libpng-dev libwebp-dev libgif-dev libutf8proc-dev
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev python3-opencv python3-exifread
+  libsentencepiece-dev sentencepiece python3-sentencepiece libminizip-dev python3-torch
   libfaiss-dev liblapack-dev libsqlite3-dev sqlite3 wrk
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy openmpi-bin libopenmpi-dev

@@ -9,8 +9,10 @@ namespace {
 // Sizes beyond this are not a real CLIP; rejecting them keeps later products from overflowing.
 constexpr int64_t kMaxDimension = int64_t{1} << 20;
 
-void validate_transformer(const TransformerConfig& t, const char* tower,
-                          const std::string& source) {
+}  // namespace
+
+void validate_transformer_config(const TransformerConfig& t, const char* tower,
+                                 const std::string& source) {
   const char* s = source.c_str();
   CLIPRET_CHECK(t.width > 0 && t.width <= kMaxDimension, Corrupt, "%s: %s width %lld is invalid", s,
                 tower, static_cast<long long>(t.width));
@@ -24,7 +26,12 @@ void validate_transformer(const TransformerConfig& t, const char* tower,
   CLIPRET_CHECK(t.layer_norm_eps >= 0.0f, Corrupt, "%s: %s layer_norm_eps is negative", s, tower);
 }
 
-}  // namespace
+Activation parse_activation(const std::string& name, const std::string& source) {
+  if (name == "quick_gelu") return Activation::kQuickGelu;
+  if (name == "gelu") return Activation::kGelu;
+  CLIPRET_THROW(Unsupported, "%s: hidden_act '%s' is not supported (quick_gelu or gelu)",
+                source.c_str(), name.c_str());
+}
 
 const char* activation_name(Activation activation) {
   return activation == Activation::kQuickGelu ? "quick_gelu" : "gelu";
@@ -32,8 +39,8 @@ const char* activation_name(Activation activation) {
 
 void validate_clip_config(const ClipConfig& config, const std::string& source) {
   const char* s = source.c_str();
-  validate_transformer(config.vision.transformer, "vision", source);
-  validate_transformer(config.text.transformer, "text", source);
+  validate_transformer_config(config.vision.transformer, "vision", source);
+  validate_transformer_config(config.text.transformer, "text", source);
   const VisionConfig& v = config.vision;
   CLIPRET_CHECK(v.channels > 0 && v.channels <= 16, Corrupt, "%s: %lld image channels", s,
                 static_cast<long long>(v.channels));

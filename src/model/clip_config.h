@@ -17,6 +17,8 @@ enum class Activation {
 };
 
 const char* activation_name(Activation activation);
+// "quick_gelu" or "gelu" (a config's hidden_act); Error(kUnsupported) naming `source` otherwise.
+Activation parse_activation(const std::string& name, const std::string& source);
 
 // The stack of pre-LN residual attention blocks shared by both towers.
 struct TransformerConfig {
@@ -29,6 +31,11 @@ struct TransformerConfig {
 
   int64_t head_dim() const { return width / heads; }
 };
+
+// Throws Error(kCorrupt) naming `source` and `tower` for sizes that are not positive, too large,
+// or heads that do not divide the width.
+void validate_transformer_config(const TransformerConfig& t, const char* tower,
+                                 const std::string& source);
 
 struct VisionConfig {
   TransformerConfig transformer;

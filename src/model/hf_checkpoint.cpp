@@ -26,13 +26,6 @@ nlohmann::json sub_config(const nlohmann::json& top, const std::string& name,
   return merged;
 }
 
-Activation parse_activation(const std::string& name, const std::string& source) {
-  if (name == "quick_gelu") return Activation::kQuickGelu;
-  if (name == "gelu") return Activation::kGelu;
-  CLIPRET_THROW(Unsupported, "%s: hidden_act '%s' is not supported (quick_gelu or gelu)",
-                source.c_str(), name.c_str());
-}
-
 TransformerConfig parse_transformer(const nlohmann::json& c, const TransformerConfig& defaults,
                                     const std::string& source) {
   TransformerConfig t;

@@ -79,4 +79,19 @@ bool is_case_ignorable(char32_t cp) {
          c == UTF8PROC_CATEGORY_LM || c == UTF8PROC_CATEGORY_SK;
 }
 
+bool is_other_category(char32_t cp) {
+  const utf8proc_category_t c = category(cp);
+  return c == UTF8PROC_CATEGORY_CC || c == UTF8PROC_CATEGORY_CF || c == UTF8PROC_CATEGORY_CS ||
+         c == UTF8PROC_CATEGORY_CO || c == UTF8PROC_CATEGORY_CN;
+}
+
+bool is_nonspacing_mark(char32_t cp) {
+  return category(cp) == UTF8PROC_CATEGORY_MN;
+}
+
+bool is_punctuation(char32_t cp) {
+  const utf8proc_category_t c = category(cp);
+  return c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO;
+}
+
 }  // namespace clipret::text

@@ -21,4 +21,14 @@ bool is_cased(char32_t cp);
 // for Final_Sigma.
 bool is_case_ignorable(char32_t cp);
 
+// General category C* (Cc, Cf, Cs, Co, Cn): Rust's `char::is_other`, which BERT's text cleaning
+// drops. Unassigned code points (Cn) are "other" too, by utf8proc's Unicode version.
+bool is_other_category(char32_t cp);
+
+// General category Mn, the combining marks BERT's accent stripping drops after NFD.
+bool is_nonspacing_mark(char32_t cp);
+
+// General category P* (Pc, Pd, Ps, Pe, Pi, Pf, Po). ASCII symbols such as '$' or '+' are S*, not P.
+bool is_punctuation(char32_t cp);
+
 }  // namespace clipret::text

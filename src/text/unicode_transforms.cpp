@@ -21,6 +21,8 @@ constexpr char32_t kFinalSigma = 0x3C2;
 // text is already in NFC; below U+00A0 it is also in NFKC.
 constexpr char32_t kFirstNfcSensitive = 0x300;
 constexpr char32_t kFirstNfkcSensitive = 0xA0;
+// U+00C0 (A with grave) is the first code point with a canonical decomposition.
+constexpr char32_t kFirstNfdSensitive = 0xC0;
 
 // CPython's handle_capital_sigma: \p{cased}\p{case-ignorable}* SIGMA
 // !(\p{case-ignorable}*\p{cased})
@@ -58,9 +60,9 @@ std::u32string normalize(std::u32string_view text, utf8proc_option_t options,
   return decode_utf8(std::string_view(reinterpret_cast<const char*>(raw), static_cast<size_t>(n)));
 }
 
-}  // namespace
-
-std::u32string python_lower(std::u32string_view text) {
+// Full lower-case mapping of `text`; `final_sigma_context` chooses Python's context-sensitive
+// Final_Sigma rule over Rust's plain U+03A3 -> U+03C3.
+std::u32string lower(std::u32string_view text, bool final_sigma_context) {
   std::u32string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -71,12 +73,27 @@ std::u32string python_lower(std::u32string_view text) {
       out.push_back('i');
       out.push_back(kCombiningDotAbove);
     } else if (cp == kCapitalSigma) {
-      out.push_back(is_final_sigma(text, i) ? kFinalSigma : kSmallSigma);
+      out.push_back(final_sigma_context && is_final_sigma(text, i) ? kFinalSigma : kSmallSigma);
     } else {
       out.push_back(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp))));
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::u32string python_lower(std::u32string_view text) {
+  return lower(text, true);
+}
+
+std::u32string lower_each_char(std::u32string_view text) {
+  return lower(text, false);
+}
+
+std::u32string nfd(std::u32string_view text) {
+  return normalize(text, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_DECOMPOSE),
+                   kFirstNfdSensitive);
 }
 
 std::u32string nfc(std::u32string_view text) {

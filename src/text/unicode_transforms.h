@@ -11,6 +11,13 @@ namespace clipret::text {
 // U+0130 -> "i\u0307" and the context-sensitive final sigma (U+03A3 -> U+03C2 at a word's end).
 std::u32string python_lower(std::u32string_view text);
 
+// Rust's `char::to_lowercase` on each character, as Hugging Face `tokenizers`' lowercasing does:
+// the same full mapping as python_lower but without context, so U+03A3 always becomes U+03C3.
+std::u32string lower_each_char(std::u32string_view text);
+
+// Canonical decomposition, `unicodedata.normalize("NFD", text)`.
+std::u32string nfd(std::u32string_view text);
+
 // Canonical composition, `unicodedata.normalize("NFC", text)`.
 std::u32string nfc(std::u32string_view text);
 

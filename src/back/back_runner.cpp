@@ -15,14 +15,6 @@ void run_back(const BackOptions& options, const BackEnvironment& environment) {
                 "port must be from 0 to 65535, got %lld", static_cast<long long>(options.port));
   CLIPRET_CHECK(options.max_body_bytes > 0, InvalidInput, "max_body_bytes must be positive");
   const std::vector<search::IndexOptions> indices = load_indices_paths(options);
-  for (const search::IndexOptions& index : indices) {
-    if (index.enable_mclip_option) {
-      CLIPRET_LOG_INFO(
-          "%s: enable_mclip_option: multilingual CLIP is not available in this "
-          "build; requests with use_mclip=true get a 400",
-          index.name.c_str());
-    }
-  }
   const std::unique_ptr<search::KnnService> service =
       search::load_knn_service(indices, environment.service);
   BackMetrics metrics;

@@ -37,8 +37,8 @@ constexpr IndexOptionField kFields[] = {
                "reorder on-disk metadata by the image index's IVF lists (fast metadata for large "
                "num_images; needs enable_hdf5 and an IVF image index)"),
     bool_field("enable_mclip_option", &IndexOptions::enable_mclip_option,
-               "accepted for compatibility: multilingual CLIP is not available (use_mclip "
-               "requests get a 400)"),
+               "load a multilingual text model for use_mclip queries: --mclip_model, or the "
+               "M-CLIP model of clip_model (ViT-B/32, ViT-L/14; other models have none)"),
     string_field("clip_model", &IndexOptions::clip_model,
                  "model embedding the queries: ViT-B/32, ViT-L/14, hf_clip:ORG/NAME, "
                  "open_clip:ARCH/TAG or a local folder"),
@@ -63,6 +63,10 @@ constexpr IndexOptionField kFields[] = {
     path_field("aesthetic_embeddings_folder", &IndexOptions::aesthetic_embeddings_folder,
                "folder of rating0.npy .. rating9.npy (LAION aesthetic-predictor); "
                "None: <cache>/aesthetic_embeddings/<vit_b_32|vit_l_14|...>"),
+    path_field("mclip_model", &IndexOptions::mclip_model,
+               "multilingual text model for use_mclip (a sentence-transformers or M-CLIP hub "
+               "repository, or a folder); None: M-CLIP/XLM-Roberta-Large-Vit-B-32 for "
+               "ViT-B/32, M-CLIP/XLM-Roberta-Large-Vit-L-14 for ViT-L/14"),
 };
 
 }  // namespace

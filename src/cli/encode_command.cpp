@@ -16,6 +16,10 @@ void add_encode_options(OptionTable& t, inference::EncodeOptions& o) {
   t.add_string("clip_model", &o.clip_model,
                "ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px, hf_clip:ORG/NAME, "
                "open_clip:ARCH/TAG, or a local model folder");
+  t.add_optional_string("mclip_model", &o.mclip_model,
+                        "a multilingual text model (a sentence-transformers or M-CLIP hub "
+                        "repository, e.g. sentence-transformers/clip-ViT-B-32-multilingual-v1, or "
+                        "a folder): --text is embedded with it instead of the CLIP model");
   t.add_repeated_string("text", &o.texts,
                         "a caption to encode; repeat for several (one output row each, in order)");
   t.add_repeated_string("image", &o.images,

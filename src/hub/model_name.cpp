@@ -78,7 +78,48 @@ ModelReference open_clip_reference(const std::string& clip_model) {
                 clip_model.c_str(), open_clip_choices().c_str());
 }
 
+bool is_repo_name(const std::string& name) {
+  const size_t slash = name.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 >= name.size() ||
+      name.find('/', slash + 1) != std::string::npos || name.find("..") != std::string::npos) {
+    return false;
+  }
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+ModelReference resolve_text_model_name(const std::string& name, const char* option) {
+  CLIPRET_CHECK(!name.empty(), InvalidInput, "--%s is empty", option);
+  ModelReference ref;
+  ref.clip_model = name;
+  std::error_code ec;
+  if (std::filesystem::is_directory(name, ec)) {
+    ref.local_folder = name;
+    return ref;
+  }
+  CLIPRET_CHECK(is_repo_name(name), InvalidInput,
+                "--%s %s: not a local folder nor a hub repository name ORG/NAME", option,
+                name.c_str());
+  ref.repo = name;
+  ref.required_files = {"config.json"};
+  // sentence-transformers' module files, the tokenizer's, and M-CLIP's: a repository has one
+  // set or the other.
+  ref.optional_files = {"modules.json",          "sentence_bert_config.json",
+                        "tokenizer_config.json", "special_tokens_map.json",
+                        "1_Pooling/config.json", "2_Dense/config.json"};
+  ref.file_choices = {
+      {{"model.safetensors", "pytorch_model.bin"}, true},
+      {{"sentencepiece.bpe.model", "tokenizer.json", "vocab.txt"}, true},
+      {{"2_Dense/model.safetensors", "2_Dense/pytorch_model.bin"}, false},
+  };
+  return ref;
+}
 
 ModelReference resolve_model_name(const std::string& clip_model) {
   CLIPRET_CHECK(!clip_model.empty(), InvalidInput, "--clip_model is empty");

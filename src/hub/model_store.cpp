@@ -25,6 +25,12 @@ std::string cache_folder(const ModelReference& ref, const HubOptions& options) {
   return (fs::path(options.cache_dir) / name / ref.revision).string();
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 class Fetcher {
  public:
   Fetcher(const ModelReference& ref, const HubOptions& options, std::string folder)
@@ -35,6 +41,7 @@ class Fetcher {
     const std::string destination = (fs::path(folder_) / file).string();
     std::error_code ec;
     if (fs::exists(destination, ec)) return true;
+    fs::create_directories(fs::path(destination).parent_path());
     const std::string url =
         options_.endpoint + "/" + ref_.repo + "/resolve/" + ref_.revision + "/" + file;
     DownloadOptions download;
@@ -105,6 +112,17 @@ std::string ensure_model_folder(const ModelReference& ref, const HubOptions& opt
     }
   }
   for (const auto& file : ref.optional_files) fetcher.fetch(file);
+  for (const auto& choice : ref.file_choices) {
+    bool found = false;
+    for (const auto& file : choice.candidates) {
+      if (fetcher.fetch(file)) {
+        found = true;
+        break;
+      }
+    }
+    CLIPRET_CHECK(found || !choice.required, NotFound, "%s: the repository %s has none of %s",
+                  ref.clip_model.c_str(), ref.repo.c_str(), join_names(choice.candidates).c_str());
+  }
   std::ofstream(fs::path(folder) / kCompleteMarker) << ref.repo << "\n";
   return folder;
 }

@@ -8,6 +8,7 @@
 #include "core/l2_normalize.h"
 #include "core/stopwatch.h"
 #include "model/clip_model.h"
+#include "model/sentence_encoder.h"
 
 namespace clipret::inference {
 namespace {
@@ -16,9 +17,9 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
-BatchEmbedder::BatchEmbedder(model::ClipModel& model, data::PartitionWriter& writer,
+BatchEmbedder::BatchEmbedder(EmbeddingModels models, data::PartitionWriter& writer,
                              const data::PartitionWriterOptions& parts, size_t batch_size)
-    : model_(model),
+    : models_(models),
       writer_(writer),
       image_(parts.enable_image),
       text_(parts.enable_text),
@@ -35,7 +36,7 @@ void BatchEmbedder::add(PreparedSample sample) {
 void BatchEmbedder::flush() {
   const size_t n = batch_.size();
   if (n == 0) return;
-  const size_t dim = static_cast<size_t>(model_.embed_dim());
+  const size_t dim = static_cast<size_t>(models_.clip->embed_dim());
   const auto model_start = Clock::now();
   if (image_) {
     const size_t per_image = batch_[0].pixels.size();
@@ -46,21 +47,10 @@ void BatchEmbedder::flush() {
                   per_image * sizeof(float));
     }
     image_out_.resize(n * dim);
-    model_.encode_image(pixels_.data(), n, image_out_.data());
+    models_.clip->encode_image(pixels_.data(), n, image_out_.data());
     core::l2_normalize_rows(image_out_.data(), n, dim);
   }
-  if (text_) {
-    const size_t per_text = static_cast<size_t>(model_.context_length());
-    tokens_.resize(n * per_text);
-    for (size_t i = 0; i < n; ++i) {
-      CLIPRET_CHECK(batch_[i].tokens.size() == per_text, Internal, "token row size mismatch");
-      std::memcpy(tokens_.data() + i * per_text, batch_[i].tokens.data(),
-                  per_text * sizeof(int32_t));
-    }
-    text_out_.resize(n * dim);
-    model_.encode_text(tokens_.data(), n, text_out_.data());
-    core::l2_normalize_rows(text_out_.data(), n, dim);
-  }
+  if (text_) embed_texts(n);
   model_seconds_ += core::seconds_since(model_start);
 
   const auto write_start = Clock::now();
@@ -68,9 +58,33 @@ void BatchEmbedder::flush() {
   for (size_t i = 0; i < n; ++i) {
     records[i] = {batch_[i].image_path, batch_[i].caption, &batch_[i].fields};
   }
-  writer_.append(n, image_out_.data(), dim, text_out_.data(), dim, records.data());
+  const size_t text_dim = static_cast<size_t>(models_.mclip != nullptr ? models_.mclip->embed_dim()
+                                                                       : models_.clip->embed_dim());
+  writer_.append(n, image_out_.data(), dim, text_out_.data(), text_dim, records.data());
   write_seconds_ += core::seconds_since(write_start);
   batch_.clear();
+}
+
+void BatchEmbedder::embed_texts(size_t n) {
+  if (models_.mclip != nullptr) {
+    const size_t dim = static_cast<size_t>(models_.mclip->embed_dim());
+    mclip_ids_.resize(n);
+    for (size_t i = 0; i < n; ++i) mclip_ids_[i] = std::move(batch_[i].tokens);
+    text_out_.resize(n * dim);
+    models_.mclip->encode(mclip_ids_, text_out_.data());
+    core::l2_normalize_rows(text_out_.data(), n, dim);
+    return;
+  }
+  const size_t dim = static_cast<size_t>(models_.clip->embed_dim());
+  const size_t per_text = static_cast<size_t>(models_.clip->context_length());
+  tokens_.resize(n * per_text);
+  for (size_t i = 0; i < n; ++i) {
+    CLIPRET_CHECK(batch_[i].tokens.size() == per_text, Internal, "token row size mismatch");
+    std::memcpy(tokens_.data() + i * per_text, batch_[i].tokens.data(), per_text * sizeof(int32_t));
+  }
+  text_out_.resize(n * dim);
+  models_.clip->encode_text(tokens_.data(), n, text_out_.data());
+  core::l2_normalize_rows(text_out_.data(), n, dim);
 }
 
 }  // namespace clipret::inference

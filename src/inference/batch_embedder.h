@@ -10,14 +10,22 @@
 
 namespace clipret::model {
 class ClipModel;
-}
+class SentenceEncoder;
+}  // namespace clipret::model
 
 namespace clipret::inference {
 
+// The models of a run, borrowed: CLIP embeds images, and texts unless `mclip` is set
+// (--use_mclip), which then embeds the texts from the multilingual tokenizer's ids.
+struct EmbeddingModels {
+  model::ClipModel* clip = nullptr;
+  model::SentenceEncoder* mclip = nullptr;
+};
+
 class BatchEmbedder {
  public:
-  // `model` and `writer` are borrowed for the embedder's lifetime.
-  BatchEmbedder(model::ClipModel& model, data::PartitionWriter& writer,
+  // The models and `writer` are borrowed for the embedder's lifetime.
+  BatchEmbedder(EmbeddingModels models, data::PartitionWriter& writer,
                 const data::PartitionWriterOptions& parts, size_t batch_size);
 
   // Queues one usable sample; embeds and writes the batch when it is full.
@@ -29,7 +37,9 @@ class BatchEmbedder {
   double write_seconds() const { return write_seconds_; }
 
  private:
-  model::ClipModel& model_;
+  void embed_texts(size_t n);
+
+  EmbeddingModels models_;
   data::PartitionWriter& writer_;
   bool image_;
   bool text_;
@@ -37,6 +47,7 @@ class BatchEmbedder {
   std::vector<PreparedSample> batch_;
   std::vector<float> pixels_;
   std::vector<int32_t> tokens_;
+  std::vector<std::vector<int32_t>> mclip_ids_;
   std::vector<float> image_out_;
   std::vector<float> text_out_;
   double model_seconds_ = 0;

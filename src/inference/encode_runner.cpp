@@ -11,6 +11,7 @@
 #include "core/npy_reader.h"
 #include "core/stream.h"
 #include "hub/clip_loader.h"
+#include "hub/mclip_loader.h"
 #include "image/clip_preprocess.h"
 #include "inference/batch_embedder.h"
 
@@ -182,6 +183,8 @@ void check_encode_options(const EncodeOptions& options) {
                 given[0].c_str(), given[1].c_str());
   CLIPRET_CHECK(!(options.tokens_only && options.pixels_only), InvalidInput,
                 "--tokens_only and --pixels_only cannot be combined");
+  CLIPRET_CHECK(!options.mclip_model || !options.texts.empty(), InvalidInput,
+                "--mclip_model embeds --text inputs only, got %s", given[0].c_str());
   CLIPRET_CHECK(!options.tokens_only || !options.texts.empty(), InvalidInput,
                 "--tokens_only needs --text inputs, got %s", given[0].c_str());
   CLIPRET_CHECK(!options.pixels_only || !options.images.empty(), InvalidInput,
@@ -204,13 +207,56 @@ EncodedRows encode_inputs(const EncodeOptions& options, hub::LoadedClip& clip) {
   return encode_pixel_values(options, clip, batch);
 }
 
+EncodedRows encode_mclip_texts(const EncodeOptions& options, hub::LoadedMclip& mclip) {
+  check_encode_options(options);
+  const size_t n = options.texts.size();
+  if (options.tokens_only) {
+    // Ids differ in length: pad to the longest with the tokenizer's pad id (padding=True).
+    std::vector<std::vector<int32_t>> ids;
+    size_t longest = 0;
+    for (const std::string& text : options.texts) {
+      ids.push_back(mclip.tokenizer->encode(text));
+      longest = std::max(longest, ids.back().size());
+    }
+    EncodedRows rows;
+    rows.dtype = core::NpyDtype::kInt64;
+    rows.shape = {n, longest};
+    rows.ints.assign(n * longest, mclip.tokenizer->pad_id());
+    for (size_t i = 0; i < n; ++i) std::copy(ids[i].begin(), ids[i].end(), &rows.ints[i * longest]);
+    return rows;
+  }
+  const size_t dim = static_cast<size_t>(mclip.model.embed_dim());
+  EncodedRows rows;
+  rows.dtype = core::NpyDtype::kFloat32;
+  rows.shape = {n, dim};
+  rows.floats.resize(n * dim);
+  if (options.normalize) {
+    hub::embed_mclip_texts(mclip, options.texts, rows.floats.data());
+  } else {
+    std::vector<std::vector<int32_t>> ids;
+    for (const std::string& text : options.texts) ids.push_back(mclip.tokenizer->encode(text));
+    mclip.model.encode(ids, rows.floats.data());
+  }
+  return rows;
+}
+
 void run_encode(const EncodeOptions& options, const EncodeEnvironment& environment,
                 std::ostream& out) {
   check_encode_options(options);
-  model::ClipModelOptions model_options = environment.model;
-  model_options.max_batch = static_cast<size_t>(options.batch_size);
-  hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, model_options);
-  const EncodedRows rows = encode_inputs(options, clip);
+  EncodedRows rows;
+  if (options.mclip_model) {
+    model::SentenceEncoderOptions mclip_options;
+    mclip_options.threads = environment.model.threads;
+    mclip_options.max_batch = static_cast<size_t>(options.batch_size);
+    hub::LoadedMclip mclip =
+        hub::load_mclip(*options.mclip_model, "mclip_model", environment.hub, mclip_options);
+    rows = encode_mclip_texts(options, mclip);
+  } else {
+    model::ClipModelOptions model_options = environment.model;
+    model_options.max_batch = static_cast<size_t>(options.batch_size);
+    hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, model_options);
+    rows = encode_inputs(options, clip);
+  }
   if (options.output == "-") {
     write_json_lines(rows, out);
   } else {

@@ -20,13 +20,17 @@
 
 namespace clipret::hub {
 struct LoadedClip;
-}
+struct LoadedMclip;
+}  // namespace clipret::hub
 
 namespace clipret::inference {
 
 struct EncodeOptions {
   // Model name as for `inference` (ViT-B/32, hf_clip:ORG/NAME, open_clip:ARCH/TAG, a folder).
   std::string clip_model = "ViT-B/32";
+  // A multilingual text model (sentence-transformers or M-CLIP: a hub repository or a folder);
+  // when set, --text is embedded with it instead of CLIP (no CLIP model is loaded).
+  std::optional<std::string> mclip_model;
   // Inputs: exactly one of the four kinds may be given.
   std::vector<std::string> texts;   // captions, tokenized with truncation to the context length
   std::vector<std::string> images;  // image file paths
@@ -62,6 +66,10 @@ void check_encode_options(const EncodeOptions& options);
 // Throws Error(kInvalidInput) for a wrong-shaped or out-of-range --input_ids/--pixel_values,
 // Error(kCorrupt) for an image that does not decode, Error(kNotFound) for a missing file.
 EncodedRows encode_inputs(const EncodeOptions& options, hub::LoadedClip& clip);
+
+// Encodes --text with a loaded multilingual model (--mclip_model): embeddings, or with
+// --tokens_only the int64 ids padded to the longest with the tokenizer's pad id.
+EncodedRows encode_mclip_texts(const EncodeOptions& options, hub::LoadedMclip& mclip);
 
 // The whole command: checks, loads the model, encodes, then writes the .npy or the JSON lines
 // to `out` (nothing is written when any input fails). `out` is the only place output goes.

@@ -11,6 +11,8 @@
 #include "core/progress_bar.h"
 #include "data/partitioning.h"
 #include "hub/clip_loader.h"
+#include "hub/mclip_loader.h"
+#include "inference/batch_embedder.h"
 #include "inference/input_plan.h"
 #include "inference/sample_preparer.h"
 #include "inference/stats_file.h"
@@ -65,8 +67,6 @@ static void run_pending_partitions(const InferenceOptions& options, const Infere
 
 InferenceSummary run_inference(const InferenceOptions& options,
                                const InferenceEnvironment& environment) {
-  CLIPRET_CHECK(!options.use_mclip, Unsupported,
-                "--use_mclip: the multilingual text model is not supported yet");
   const InferencePlan plan = plan_inference(options);
   const core::LaunchEnvironment& rank = environment.rank;
   InferenceSummary summary;
@@ -112,8 +112,20 @@ static void run_pending_partitions(const InferenceOptions& options, const Infere
                                    const std::vector<int64_t>& pending, InferenceSummary& summary) {
   if (!pending.empty()) {
     hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, environment.model);
+    // --use_mclip: captions go through the multilingual model instead of CLIP's text tower.
+    std::optional<hub::LoadedMclip> mclip;
+    if (options.use_mclip && plan.enable_text) {
+      model::SentenceEncoderOptions mclip_options;
+      mclip_options.threads = environment.model.threads;
+      mclip_options.max_batch = environment.model.max_batch;
+      mclip = hub::load_mclip(options.mclip_model, "mclip_model", environment.hub, mclip_options);
+    } else if (options.use_mclip) {
+      CLIPRET_LOG_WARN("--use_mclip has no effect with --enable_text False");
+    }
     const SourceParts parts{plan.enable_image, plan.enable_text, plan.enable_metadata};
-    const SamplePreparer preparer(parts, &clip.tokenizer, clip.preprocess);
+    const SamplePreparer preparer(parts, &clip.tokenizer, clip.preprocess,
+                                  mclip ? mclip->tokenizer.get() : nullptr);
+    const EmbeddingModels models{&clip.model, mclip ? &mclip->model : nullptr};
     const PipelineOptions pipeline{static_cast<size_t>(options.batch_size),
                                    static_cast<size_t>(options.num_prepro_workers), 0};
     const auto P = static_cast<size_t>(plan.partition_count);
@@ -145,8 +157,7 @@ static void run_pending_partitions(const InferenceOptions& options, const Infere
       const data::PartitionWriterOptions writer{options.output_folder, p,
                                                 plan.partition_count,  plan.enable_image,
                                                 plan.enable_text,      plan.enable_metadata};
-      PartitionStats stats =
-          run_partition(*source, preparer, clip.model, writer, pipeline, &progress);
+      PartitionStats stats = run_partition(*source, preparer, models, writer, pipeline, &progress);
       stats.broken_shards = broken_shards;
       write_stats_file(options.output_folder, p, stats);
       CLIPRET_LOG_DEBUG("partition %lld: %zu samples, %zu skipped", static_cast<long long>(p),

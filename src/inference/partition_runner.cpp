@@ -48,7 +48,7 @@ void PartitionStats::add(const PartitionStats& o) {
 }
 
 PartitionStats run_partition(SampleSource& source, const SamplePreparer& preparer,
-                             model::ClipModel& model,
+                             const EmbeddingModels& models,
                              const data::PartitionWriterOptions& writer_options,
                              const PipelineOptions& options, core::ProgressBar* progress) {
   PartitionStats stats;
@@ -57,7 +57,7 @@ PartitionStats run_partition(SampleSource& source, const SamplePreparer& prepare
   const size_t workers = options.workers;
 
   data::PartitionWriter writer(writer_options);
-  BatchEmbedder embedder(model, writer, writer_options, options.batch_size);
+  BatchEmbedder embedder(models, writer, writer_options, options.batch_size);
 
   SamplePipeline pipeline(workers, max_in_flight(options));
   std::thread reader([&] { pipeline.read(source, preparer); });

@@ -20,13 +20,10 @@
 namespace clipret::core {
 class ProgressBar;
 }
-namespace clipret::model {
-class ClipModel;
-}
-
 namespace clipret::inference {
 
 class SamplePreparer;
+struct EmbeddingModels;
 
 struct PipelineOptions {
   size_t batch_size = 256;   // samples per model call
@@ -52,11 +49,11 @@ struct PartitionStats {
 };
 
 // Runs `source` through the pipeline into a PartitionWriter for `writer_options`, and finishes
-// it (files renamed into place). `model` embeds; `progress` (optional) counts samples. Broken
+// it (files renamed into place). `models` embed; `progress` (optional) counts samples. Broken
 // shards are reported by the source's callback, which the caller set up. Rethrows the first
 // exception of any stage after stopping the others.
 PartitionStats run_partition(SampleSource& source, const SamplePreparer& preparer,
-                             model::ClipModel& model,
+                             const EmbeddingModels& models,
                              const data::PartitionWriterOptions& writer_options,
                              const PipelineOptions& options, core::ProgressBar* progress);
 

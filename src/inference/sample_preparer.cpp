@@ -2,12 +2,17 @@
 
 #include "core/utf8_validate.h"
 #include "text/clip_tokenizer.h"
+#include "text/subword_tokenizer.h"
 
 namespace clipret::inference {
 
 SamplePreparer::SamplePreparer(SourceParts parts, const text::ClipTokenizer* tokenizer,
-                               image::PreprocessConfig preprocess)
-    : parts_(parts), tokenizer_(tokenizer), preprocess_(std::move(preprocess)) {}
+                               image::PreprocessConfig preprocess,
+                               const text::SubwordTokenizer* mclip_tokenizer)
+    : parts_(parts),
+      tokenizer_(tokenizer),
+      mclip_tokenizer_(mclip_tokenizer),
+      preprocess_(std::move(preprocess)) {}
 
 PreparedSample SamplePreparer::prepare(RawSample raw) const {
   PreparedSample out;
@@ -20,8 +25,12 @@ PreparedSample SamplePreparer::prepare(RawSample raw) const {
       out.skip_reason = "caption not valid UTF-8";
       return out;
     }
-    out.tokens.resize(tokenizer_->context_length());
-    tokenizer_->tokenize_into(raw.caption, out.tokens);
+    if (mclip_tokenizer_ != nullptr) {
+      out.tokens = mclip_tokenizer_->encode(raw.caption);
+    } else {
+      out.tokens.resize(tokenizer_->context_length());
+      tokenizer_->tokenize_into(raw.caption, out.tokens);
+    }
     out.caption = std::move(raw.caption);
   }
   if (parts_.metadata) {

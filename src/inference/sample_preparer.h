@@ -15,7 +15,8 @@
 
 namespace clipret::text {
 class ClipTokenizer;
-}
+class SubwordTokenizer;
+}  // namespace clipret::text
 
 namespace clipret::inference {
 
@@ -24,16 +25,19 @@ struct PreparedSample {
   std::string caption;
   std::vector<data::FlatField> fields;  // flattened metadata
   std::vector<float> pixels;            // 3 × S × S, CHW, when images are enabled
-  std::vector<int32_t> tokens;          // context_length ids, when text is enabled
-  std::string skip_reason;              // non-empty: skipped; a category counted in the stats
-  std::string skip_detail;              // the specific message (decoder error, ...), for logs
+  // When text is enabled: CLIP's context_length ids, or the multilingual tokenizer's own ids.
+  std::vector<int32_t> tokens;
+  std::string skip_reason;  // non-empty: skipped; a category counted in the stats
+  std::string skip_detail;  // the specific message (decoder error, ...), for logs
 };
 
 class SamplePreparer {
  public:
-  // `tokenizer` is used when parts.text, borrowed and shared by all workers (thread-safe).
+  // `tokenizer` is used when parts.text, borrowed and shared by all workers (thread-safe);
+  // `mclip_tokenizer`, when not null, replaces it (--use_mclip).
   SamplePreparer(SourceParts parts, const text::ClipTokenizer* tokenizer,
-                 image::PreprocessConfig preprocess);
+                 image::PreprocessConfig preprocess,
+                 const text::SubwordTokenizer* mclip_tokenizer = nullptr);
 
   // Thread-safe: may be called from several workers at once.
   PreparedSample prepare(RawSample raw) const;
@@ -41,6 +45,7 @@ class SamplePreparer {
  private:
   SourceParts parts_;
   const text::ClipTokenizer* tokenizer_;
+  const text::SubwordTokenizer* mclip_tokenizer_;
   image::PreprocessConfig preprocess_;
 };
 

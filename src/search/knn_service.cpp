@@ -15,6 +15,7 @@
 #include "core/l2_normalize.h"
 #include "core/stopwatch.h"
 #include "search/base64.h"
+#include "search/mclip_embedder.h"
 #include "search/post_filters.h"
 #include "search/query_embedder.h"
 #include "search/search_index.h"
@@ -57,11 +58,14 @@ void attach_local_image(metadata::MetadataRow& row) {
   }
 }
 
-KnnService::KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
-                       std::vector<SearchIndex> indices, UrlFetchOptions fetch_options)
-    : embedders_(std::move(embedders)),
-      indices_(std::move(indices)),
-      fetch_options_(fetch_options) {
+QueryModels::QueryModels() = default;
+QueryModels::~QueryModels() = default;
+QueryModels::QueryModels(QueryModels&&) noexcept = default;
+QueryModels& QueryModels::operator=(QueryModels&&) noexcept = default;
+
+KnnService::KnnService(QueryModels models, std::vector<SearchIndex> indices,
+                       UrlFetchOptions fetch_options)
+    : models_(std::move(models)), indices_(std::move(indices)), fetch_options_(fetch_options) {
   CLIPRET_CHECK(!indices_.empty(), InvalidInput, "no index to serve (indices_paths is empty)");
 }
 
@@ -102,7 +106,7 @@ std::vector<IndexDescription> KnnService::describe_indices() const {
     d.safety_model = index.safety.has_value();
     d.violence_detector = index.violence.has_value();
     d.aesthetic_embeddings = index.aesthetic.has_value();
-    d.mclip = false;  // no multilingual text model in this build
+    d.mclip = index.mclip != nullptr;
     descriptions.push_back(std::move(d));
   }
   return descriptions;
@@ -137,12 +141,14 @@ std::vector<float> input_vector(const QueryInput& input, bool use_mclip, const S
   using Kind = QueryTerm::Kind;
   if (input.kind == Kind::kEmbedding) return *input.embedding;
   if (input.kind == Kind::kText) {
-    CLIPRET_CHECK(!use_mclip, InvalidInput,
-                  "use_mclip: multilingual CLIP is not available in this server (use_mclip=false)");
-    CLIPRET_CHECK(index.embedder != nullptr, InvalidInput,
+    CLIPRET_CHECK(!use_mclip || index.mclip != nullptr, InvalidInput,
+                  "use_mclip: index '%s' has no multilingual text model (%s); send use_mclip=false",
+                  index.name.c_str(), index.mclip_unavailable.c_str());
+    CLIPRET_CHECK(use_mclip || index.embedder != nullptr, InvalidInput,
                   "index '%s' has no CLIP model to embed text", index.name.c_str());
     EmbedTimings t;
-    std::vector<float> vector = index.embedder->embed_text(*input.value, &t);
+    std::vector<float> vector = use_mclip ? index.mclip->embed_text(*input.value, &t)
+                                          : index.embedder->embed_text(*input.value, &t);
     if (timings != nullptr) {
       add_seconds(timings->text_prepro, t.prepro);
       add_seconds(timings->text_inference, t.inference);

@@ -21,15 +21,26 @@
 namespace clipret::search {
 
 class QueryEmbedder;
+class MclipEmbedder;
 struct SearchIndex;
+
+// The models that embed queries, shared by the indices that use them.
+struct QueryModels {
+  QueryModels();
+  ~QueryModels();
+  QueryModels(QueryModels&&) noexcept;
+  QueryModels& operator=(QueryModels&&) noexcept;
+
+  std::vector<std::unique_ptr<QueryEmbedder>> clip;
+  std::vector<std::unique_ptr<MclipEmbedder>> mclip;
+};
 
 class KnnService {
  public:
   // `indices` in the order of indices_paths.json (the first is the default); their `embedder`
-  // pointers point into `embedders`. faiss calls run with the OpenMP count the command
+  // and `mclip` pointers point into `models`. faiss calls run with the OpenMP count the command
   // configured (core/compute_threads.h), applied on each calling thread.
-  KnnService(std::vector<std::unique_ptr<QueryEmbedder>> embedders,
-             std::vector<SearchIndex> indices, UrlFetchOptions fetch_options);
+  KnnService(QueryModels models, std::vector<SearchIndex> indices, UrlFetchOptions fetch_options);
   ~KnnService();
   KnnService(const KnnService&) = delete;
   KnnService& operator=(const KnnService&) = delete;
@@ -48,7 +59,7 @@ class KnnService {
                                   QueryTimings* timings) const;
 
  private:
-  std::vector<std::unique_ptr<QueryEmbedder>> embedders_;
+  QueryModels models_;
   std::vector<SearchIndex> indices_;
   UrlFetchOptions fetch_options_;
 };

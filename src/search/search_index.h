@@ -15,6 +15,7 @@
 namespace clipret::search {
 
 class QueryEmbedder;
+class MclipEmbedder;
 
 // The ten aesthetic direction vectors rating0..rating9 (spec §3.3), each `dim` floats.
 struct AestheticEmbeddings {
@@ -38,6 +39,8 @@ struct SearchIndex {
   std::unique_ptr<metadata::MetadataStore> metadata;
   std::unique_ptr<metadata::IdMapping> mapping;  // set when reordered by IVF lists
   QueryEmbedder* embedder = nullptr;             // not owned; shared by indices of one model
+  MclipEmbedder* mclip = nullptr;                // not owned; null: use_mclip gets a 400 ...
+  std::string mclip_unavailable;                 // ... saying why
   std::optional<AestheticEmbeddings> aesthetic;
   std::optional<ViolencePrompts> violence;
   std::optional<SafetyHead> safety;

@@ -9,7 +9,9 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "hub/clip_loader.h"
+#include "hub/mclip_loader.h"
 #include "search/index_loader.h"
+#include "search/mclip_embedder.h"
 #include "search/search_index.h"
 
 namespace clipret::search {
@@ -92,10 +94,64 @@ std::string default_aesthetic_folder(const std::string& cache_dir, const std::st
   return path_in(path_in(cache_dir, "aesthetic_embeddings"), model_resource_tag(clip_model));
 }
 
+namespace {
+
+// Sets index.mclip (loading the model once per name) or index.mclip_unavailable. The original
+// fails at startup without its M-CLIP model; here a model chosen by default that cannot be
+// loaded only switches use_mclip off for the index (with a warning), since enable_mclip_option
+// is on by default; one named with mclip_model must load.
+void attach_mclip(const IndexOptions& options, const ServiceEnvironment& environment,
+                  SearchIndex& index, QueryModels& models,
+                  std::map<std::string, MclipEmbedder*>& mclip_by_model) {
+  const char* name = options.name.c_str();
+  if (!options.enable_mclip_option) {
+    index.mclip_unavailable = "enable_mclip_option is false";
+    return;
+  }
+  const bool explicit_model = !options.mclip_model.empty();
+  const std::string model =
+      explicit_model ? options.mclip_model : hub::mclip_model_for_clip(options.clip_model);
+  if (model.empty()) {
+    index.mclip_unavailable = "the original has no multilingual model for clip_model " +
+                              options.clip_model + "; name one with mclip_model";
+    CLIPRET_LOG_INFO("%s: use_mclip is off: %s", name, index.mclip_unavailable.c_str());
+    return;
+  }
+  auto found = mclip_by_model.find(model);
+  if (found == mclip_by_model.end()) {
+    try {
+      model::SentenceEncoderOptions mclip_options;
+      mclip_options.threads = environment.model.threads;
+      mclip_options.max_batch = environment.embedder.max_text_batch;
+      auto mclip = std::make_unique<hub::LoadedMclip>(
+          hub::load_mclip(model, "mclip_model", environment.hub, mclip_options));
+      models.mclip.push_back(
+          std::make_unique<MclipEmbedder>(std::move(mclip), environment.embedder));
+    } catch (const Error& error) {
+      if (explicit_model) throw;
+      index.mclip_unavailable = "its multilingual model " + model + " did not load";
+      CLIPRET_LOG_WARN("%s: use_mclip is off: %s: %s", name, model.c_str(), error.what());
+      return;
+    }
+    found = mclip_by_model.emplace(model, models.mclip.back().get()).first;
+  }
+  const faiss::Index* faiss_index =
+      index.text_index ? index.text_index.get() : index.image_index.get();
+  CLIPRET_CHECK(faiss_index->d == found->second->dim(), InvalidInput,
+                "index '%s': the index holds vectors of %d values but the multilingual model %s "
+                "embeds %lld",
+                name, faiss_index->d, model.c_str(), static_cast<long long>(found->second->dim()));
+  index.mclip = found->second;
+  CLIPRET_LOG_INFO("%s: use_mclip queries embedded with %s", name, model.c_str());
+}
+
+}  // namespace
+
 std::unique_ptr<KnnService> load_knn_service(const std::vector<IndexOptions>& indices,
                                              const ServiceEnvironment& environment) {
-  std::vector<std::unique_ptr<QueryEmbedder>> embedders;
+  QueryModels models;
   std::map<std::string, QueryEmbedder*> embedder_by_model;
+  std::map<std::string, MclipEmbedder*> mclip_by_model;
   std::vector<SearchIndex> loaded;
   for (const IndexOptions& options : indices) {
     CLIPRET_LOG_INFO("loading index '%s' from %s", options.name.c_str(),
@@ -125,8 +181,8 @@ std::unique_ptr<KnnService> load_knn_service(const std::vector<IndexOptions>& in
     if (found == embedder_by_model.end()) {
       auto clip = std::make_unique<hub::LoadedClip>(
           hub::load_clip(options.clip_model, environment.hub, environment.model));
-      embedders.push_back(std::make_unique<QueryEmbedder>(std::move(clip), environment.embedder));
-      found = embedder_by_model.emplace(options.clip_model, embedders.back().get()).first;
+      models.clip.push_back(std::make_unique<QueryEmbedder>(std::move(clip), environment.embedder));
+      found = embedder_by_model.emplace(options.clip_model, models.clip.back().get()).first;
     }
     index.embedder = found->second;
     for (const faiss::Index* faiss_index : {index.image_index.get(), index.text_index.get()}) {
@@ -135,6 +191,8 @@ std::unique_ptr<KnnService> load_knn_service(const std::vector<IndexOptions>& in
                     options.name.c_str(), faiss_index ? faiss_index->d : 0,
                     options.clip_model.c_str(), static_cast<long long>(index.embedder->dim()));
     }
+
+    attach_mclip(options, environment, index, models, mclip_by_model);
 
     metadata::MetadataOptions metadata_options;
     metadata_options.indice_folder = options.indice_folder;
@@ -149,7 +207,7 @@ std::unique_ptr<KnnService> load_knn_service(const std::vector<IndexOptions>& in
     load_optional_resources(options, environment.hub.cache_dir, index);
     loaded.push_back(std::move(index));
   }
-  return std::make_unique<KnnService>(std::move(embedders), std::move(loaded), environment.fetch);
+  return std::make_unique<KnnService>(std::move(models), std::move(loaded), environment.fetch);
 }
 
 }  // namespace clipret::search

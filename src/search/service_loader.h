@@ -25,9 +25,11 @@ struct IndexOptions {
   bool enable_faiss_memory_mapping = false;
   std::vector<std::string> columns_to_return;  // empty: url, image_path, caption, NSFW
   bool reorder_metadata_by_ivf_index = false;
-  bool enable_mclip_option = true;  // accepted; mclip is not available (requests get 400)
-  bool use_jit = true;              // accepted, no effect (no TorchScript here)
-  bool use_arrow = false;           // accepted; metadata comes from the Parquet files
+  // Load a multilingual text model for use_mclip queries (mclip_model, or the M-CLIP model of
+  // clip_model when empty).
+  bool enable_mclip_option = true;
+  bool use_jit = true;     // accepted, no effect (no TorchScript here)
+  bool use_arrow = false;  // accepted; metadata comes from the Parquet files
   bool provide_safety_model = false;
   bool provide_violence_detector = false;
   bool provide_aesthetic_embeddings = true;
@@ -36,6 +38,7 @@ struct IndexOptions {
   std::string safety_model_path;
   std::string violence_detector_path;
   std::string aesthetic_embeddings_folder;
+  std::string mclip_model;  // empty: hub::mclip_model_for_clip(clip_model)
 };
 
 struct ServiceEnvironment {

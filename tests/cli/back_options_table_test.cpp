@@ -41,6 +41,7 @@ TEST(BackOptionsTable, OriginalOrderAndDefaults) {
       {"safety_model_path", "None"},
       {"violence_detector_path", "None"},
       {"aesthetic_embeddings_folder", "None"},
+      {"mclip_model", "None"},
       {"host", "\"0.0.0.0\""},
       {"front_folder", "None"},
       {"allow_private_urls", "False"},

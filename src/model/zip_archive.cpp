@@ -1,6 +1,5 @@
 #include "model/zip_archive.h"
 
-#include <unistd.h>
 #include <unzip.h>
 
 #include <algorithm>
@@ -9,7 +8,6 @@
 #include <utility>
 
 #include "core/error.h"
-#include "core/file_open.h"
 #include "core/random_access_file.h"
 
 namespace clipret::model {
@@ -56,12 +54,11 @@ unsigned long long ull(uint64_t value) {
 // True when the file ends exactly with an end-of-central-directory record (and its comment).
 // minizip alone accepts a file cut inside that record when the zip64 records before it survive,
 // so a truncation would pass unnoticed.
-bool ends_with_end_record(const std::string& path) {
-  const auto file = core::open_random_access_file(path);
+bool ends_with_end_record(const core::RandomAccessFile& file) {
   const size_t tail_bytes =
-      static_cast<size_t>(std::min<uint64_t>(file->size(), kEndRecordBytes + kMaxCommentBytes));
+      static_cast<size_t>(std::min<uint64_t>(file.size(), kEndRecordBytes + kMaxCommentBytes));
   std::vector<unsigned char> tail(tail_bytes);
-  file->read_at(file->size() - tail_bytes, tail_bytes, tail.data());
+  file.read_at(file.size() - tail_bytes, tail_bytes, tail.data());
   for (size_t i = tail_bytes < kEndRecordBytes ? 0 : tail_bytes - kEndRecordBytes + 1; i-- > 0;) {
     if (std::memcmp(&tail[i], kEndSignature, sizeof(kEndSignature)) != 0) continue;
     const size_t comment = tail[i + kEndRecordBytes - 2] | (tail[i + kEndRecordBytes - 1] << 8);
@@ -90,9 +87,10 @@ ZipArchive ZipArchive::open(const std::string& path) {
   const char* p = path.c_str();
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  // open_for_reading reports a missing file or a directory the way every reader does.
-  ::close(core::open_for_reading(path, &impl->file_size));
-  CLIPRET_CHECK(ends_with_end_record(path), Corrupt,
+  // Reports a missing file or a directory the way every reader does.
+  const auto file = core::open_random_access_file(path);
+  impl->file_size = file->size();
+  CLIPRET_CHECK(ends_with_end_record(*file), Corrupt,
                 "%s: not a zip archive (no end of central directory record at its end: garbage "
                 "or truncated)",
                 p);

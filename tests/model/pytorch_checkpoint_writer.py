@@ -16,6 +16,7 @@ Writes into OUTDIR:
 Creating a malicious pickle only records the call: nothing here runs it.
 """
 import collections
+import io
 import json
 import os
 import pickle
@@ -89,8 +90,6 @@ class FakePickler(pickle.Pickler):
 
 
 def fake_pickle(obj):
-    import io
-
     buffer = io.BytesIO()
     FakePickler(buffer, protocol=2).dump(obj)
     return buffer.getvalue()

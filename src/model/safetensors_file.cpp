@@ -141,6 +141,32 @@ SafetensorsTensorInfo parse_entry(const std::string& name, const nlohmann::json&
 
 }  // namespace
 
+bool convert_to_f32(SafetensorsDtype dtype, const unsigned char* src, size_t count, float* out) {
+  switch (dtype) {
+    case SafetensorsDtype::kF32:
+      if (count > 0) std::memcpy(out, src, count * sizeof(float));  // empty: pointers may be null
+      return true;
+    case SafetensorsDtype::kF16:
+      for (size_t i = 0; i < count; ++i) {
+        uint16_t bits;
+        std::memcpy(&bits, src + 2 * i, sizeof(bits));
+        out[i] = core::float16_to_float32(bits);
+      }
+      return true;
+    case SafetensorsDtype::kBF16:
+      // A bfloat16 is the upper half of a float32.
+      for (size_t i = 0; i < count; ++i) {
+        uint16_t half;
+        std::memcpy(&half, src + 2 * i, sizeof(half));
+        const uint32_t bits = static_cast<uint32_t>(half) << 16;
+        std::memcpy(&out[i], &bits, sizeof(float));
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
 const char* safetensors_dtype_name(SafetensorsDtype dtype) {
   return dtype_entry(dtype).name;
 }
@@ -255,33 +281,10 @@ const SafetensorsTensorInfo* SafetensorsFile::find(const std::string& name) cons
 std::vector<float> SafetensorsFile::read_f32(const std::string& name) const {
   const SafetensorsTensorInfo* info = find(name);
   CLIPRET_CHECK(info != nullptr, NotFound, "%s: no tensor '%s'", impl_->path.c_str(), name.c_str());
-  const unsigned char* src = impl_->data + info->begin;
-  const size_t count = info->element_count;
-  std::vector<float> out(count);
-  switch (info->dtype) {
-    case SafetensorsDtype::kF32:
-      if (count > 0) std::memcpy(out.data(), src, count * sizeof(float));  // empty: data() null
-      break;
-    case SafetensorsDtype::kF16:
-      for (size_t i = 0; i < count; ++i) {
-        uint16_t bits;
-        std::memcpy(&bits, src + 2 * i, sizeof(bits));
-        out[i] = core::float16_to_float32(bits);
-      }
-      break;
-    case SafetensorsDtype::kBF16:
-      // A bfloat16 is the upper half of a float32.
-      for (size_t i = 0; i < count; ++i) {
-        uint16_t half;
-        std::memcpy(&half, src + 2 * i, sizeof(half));
-        const uint32_t bits = static_cast<uint32_t>(half) << 16;
-        std::memcpy(&out[i], &bits, sizeof(float));
-      }
-      break;
-    default:
-      CLIPRET_THROW(Unsupported, "%s: tensor '%s' has dtype %s; only F32, F16 and BF16 load",
-                    impl_->path.c_str(), name.c_str(), safetensors_dtype_name(info->dtype));
-  }
+  std::vector<float> out(info->element_count);
+  CLIPRET_CHECK(convert_to_f32(info->dtype, impl_->data + info->begin, out.size(), out.data()),
+                Unsupported, "%s: tensor '%s' has dtype %s; only F32, F16 and BF16 load",
+                impl_->path.c_str(), name.c_str(), safetensors_dtype_name(info->dtype));
   return out;
 }
 

@@ -47,6 +47,11 @@ const char* safetensors_dtype_name(SafetensorsDtype dtype);
 // Bits per element (4 for F4, 6 for F6_*, else 8 x bytes).
 size_t safetensors_dtype_bits(SafetensorsDtype dtype);
 
+// Converts `count` contiguous little-endian elements of `dtype` at `src` to float32 into `out`
+// (caller owns, `count` floats): F32 copied, F16 and BF16 widened exactly. Returns false,
+// writing nothing, for any other dtype. Shared by every weights format that stores these dtypes.
+bool convert_to_f32(SafetensorsDtype dtype, const unsigned char* src, size_t count, float* out);
+
 struct SafetensorsTensorInfo {
   std::string name;
   SafetensorsDtype dtype = SafetensorsDtype::kF32;

@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "model/json_fields.h"
-#include "model/safetensors_file.h"
+#include "model/tensor_file.h"
 
 namespace clipret::model {
 
@@ -33,7 +33,7 @@ std::string shape_to_string(const std::vector<int64_t>& shape) {
 
 struct TensorStore::Impl {
   std::string path;
-  std::vector<SafetensorsFile> files;
+  std::vector<std::unique_ptr<TensorFile>> files;
   std::map<std::string, size_t> file_of;  // tensor name -> index into files
 };
 
@@ -46,8 +46,8 @@ TensorStore TensorStore::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   if (!ends_with(path, kIndexSuffix)) {
-    impl->files.push_back(SafetensorsFile::open(path));
-    for (const auto& info : impl->files[0].tensors()) impl->file_of.emplace(info.name, 0);
+    impl->files.push_back(open_tensor_file(path));
+    for (const std::string& name : impl->files[0]->names()) impl->file_of.emplace(name, 0);
     return TensorStore(std::move(impl));
   }
 
@@ -68,10 +68,11 @@ TensorStore TensorStore::open(const std::string& path) {
     CLIPRET_CHECK(!escapes, Corrupt, "%s: weight_map['%s'] = '%s' leaves the checkpoint folder", p,
                   name.c_str(), shard.c_str());
     auto [it, inserted] = shard_index.emplace(shard, impl->files.size());
-    if (inserted) impl->files.push_back(SafetensorsFile::open((folder / shard_path).string()));
-    const SafetensorsFile& file = impl->files[it->second];
-    CLIPRET_CHECK(file.find(name) != nullptr, Corrupt, "%s: tensor '%s' is listed in %s but absent",
-                  p, name.c_str(), file.path().c_str());
+    if (inserted) impl->files.push_back(open_tensor_file((folder / shard_path).string()));
+    const TensorFile& file = *impl->files[it->second];
+    CLIPRET_CHECK(file.shape(name) != nullptr, Corrupt,
+                  "%s: tensor '%s' is listed in %s but absent", p, name.c_str(),
+                  file.path().c_str());
     impl->file_of.emplace(name, it->second);
   }
   return TensorStore(std::move(impl));
@@ -89,7 +90,7 @@ std::vector<int64_t> TensorStore::shape(const std::string& name) const {
   const auto it = impl_->file_of.find(name);
   CLIPRET_CHECK(it != impl_->file_of.end(), Corrupt, "%s: checkpoint lacks tensor '%s'",
                 impl_->path.c_str(), name.c_str());
-  return impl_->files[it->second].find(name)->shape;
+  return *impl_->files[it->second]->shape(name);
 }
 
 std::vector<std::string> TensorStore::names() const {
@@ -103,8 +104,8 @@ std::vector<float> TensorStore::read_f32(const std::string& name,
   const auto it = impl_->file_of.find(name);
   CLIPRET_CHECK(it != impl_->file_of.end(), Corrupt, "%s: checkpoint lacks tensor '%s'",
                 impl_->path.c_str(), name.c_str());
-  const SafetensorsFile& file = impl_->files[it->second];
-  const auto& shape = file.find(name)->shape;
+  const TensorFile& file = *impl_->files[it->second];
+  const std::vector<int64_t>& shape = *file.shape(name);
   CLIPRET_CHECK(shape == expected_shape, Corrupt,
                 "%s: tensor '%s' has shape %s but the model config needs %s", file.path().c_str(),
                 name.c_str(), shape_to_string(shape).c_str(),

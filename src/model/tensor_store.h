@@ -1,8 +1,10 @@
 // model/tensor_store.h: the tensors of a checkpoint, by name, across one or several
-// safetensors files.
+// safetensors or torch.save files.
 //
-// A checkpoint is one `model.safetensors` or shards listed by `model.safetensors.index.json`
-// ({"metadata": {...}, "weight_map": {tensor name: shard file name}}). Loaders ask for tensors
+// A checkpoint is one `model.safetensors` or `pytorch_model.bin` (torch.save's zip format, read
+// without Python: model/pytorch_checkpoint.h), or shards listed by `model.safetensors.index.json`
+// or `pytorch_model.bin.index.json` ({"metadata": {...}, "weight_map": {tensor name: shard file
+// name}}). Loaders ask for tensors
 // by name with the shape they expect, so a mismatch between config and weights is caught here.
 #pragma once
 
@@ -15,8 +17,9 @@ namespace clipret::model {
 
 class TensorStore {
  public:
-  // `path` is a .safetensors file or a .safetensors.index.json (shards resolved next to it).
-  // Throws SafetensorsFile::open's errors, Error(kCorrupt) for a bad index (not JSON, no
+  // `path` is a .safetensors file, a torch .bin/.pt/.pth, or an .index.json (shards resolved
+  // next to it, each opened by its extension). Throws SafetensorsFile::open's or
+  // PytorchCheckpoint::open's errors, Error(kCorrupt) for a bad index (not JSON, no
   // weight_map, a shard path leaving the folder, a listed tensor missing from its shard).
   static TensorStore open(const std::string& path);
 

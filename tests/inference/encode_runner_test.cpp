@@ -14,6 +14,7 @@
 #include "core/npy_writer.h"
 #include "hub/clip_loader.h"
 #include "local_hub_server.h"
+#include "model/sentence_reference.h"
 #include "test_util.h"
 #include "tiny_model.h"
 
@@ -219,6 +220,46 @@ TEST_F(EncodeTest, JsonLinesMatchTheNpyOutput) {
     EXPECT_EQ(rows, m.shape[0]) << input;
     EXPECT_EQ(printed, m.values) << input << ": %.9g must round-trip float32";
   }
+}
+
+// --mclip_model: the texts go through the multilingual model (the mclip_tiny fixture, whose
+// embeddings sentence-transformers computed), raw with --normalize False, normalised by default;
+// --tokens_only gives the tokenizer's ids padded to the longest.
+TEST_F(EncodeTest, MclipModelEmbedsTextsWithTheMultilingualModel) {
+  const auto cases = testing::mclip_tiny_cases();
+  std::string texts;
+  Matrix expected{{cases.size(), cases[0].embedding.size()}, {}};
+  Matrix normalized = expected;
+  size_t longest = 0;
+  for (const auto& c : cases) {
+    texts += " --text " + quote(c.text);
+    double norm = 0;
+    for (const double v : c.embedding) norm += v * v;
+    for (const double v : c.embedding) {
+      expected.values.push_back(static_cast<float>(v));
+      normalized.values.push_back(static_cast<float>(v / std::sqrt(norm)));
+    }
+    longest = std::max(longest, c.ids.size());
+  }
+  const std::string mclip = " --mclip_model " + quote(testing::mclip_tiny_dir());
+  expect_rows_near(read_floats(encode_to_npy(mclip + " --normalize False" + texts, "raw")),
+                   expected, 1e-4);
+  expect_rows_near(read_floats(encode_to_npy(mclip + texts, "normalized")), normalized, 1e-4);
+
+  const std::vector<int64_t> ids =
+      read_int64(encode_to_npy(mclip + " --tokens_only" + texts, "ids"));
+  ASSERT_EQ(ids.size(), cases.size() * longest);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    for (size_t t = 0; t < longest; ++t) {
+      EXPECT_EQ(ids[i * longest + t], t < cases[i].ids.size() ? cases[i].ids[t] : 0)
+          << cases[i].text << " [" << t << "]";
+    }
+  }
+
+  const auto refused = encode(mclip + " --image " + quote(testing::fixture_images()[0]));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("--mclip_model embeds --text inputs only"), std::string::npos)
+      << refused.err;
 }
 
 TEST_F(EncodeTest, LibraryBatchingDoesNotChangeResults) {

@@ -97,8 +97,8 @@ std::string ensure_model_folder(const ModelReference& ref, const HubOptions& opt
   std::error_code ec;
   if (fs::exists(fs::path(folder) / kCompleteMarker, ec)) return folder;
   CLIPRET_CHECK(!options.offline, NotFound,
-                "%s: not in the cache %s and HF_HUB_OFFLINE is set; run once online or pass a "
-                "local model folder as --clip_model",
+                "%s: not in the cache %s and HF_HUB_OFFLINE is set; run once online or give a "
+                "local model folder instead of the name",
                 ref.clip_model.c_str(), folder.c_str());
   CLIPRET_LOG_INFO("downloading %s (%s) from %s into %s", ref.clip_model.c_str(), ref.repo.c_str(),
                    options.endpoint.c_str(), folder.c_str());

@@ -57,10 +57,11 @@ ClipModel ClipModel::load(const std::string& folder, std::unique_ptr<Backend> ba
     std::error_code ec;
     CLIPRET_CHECK(std::filesystem::is_directory(folder, ec), NotFound, "%s: no such folder",
                   folder.c_str());
-    CLIPRET_THROW(NotFound,
-                  "%s: no CLIP checkpoint (expected config.json + model.safetensors or "
-                  "open_clip_config.json + open_clip_model.safetensors)",
-                  folder.c_str());
+    CLIPRET_THROW(
+        NotFound,
+        "%s: no CLIP checkpoint (expected config.json + model.safetensors or pytorch_model.bin, or "
+        "open_clip_config.json + open_clip_model.safetensors)",
+        folder.c_str());
   }
   CLIPRET_LOG_INFO("loaded %s: %s", folder.c_str(),
                    describe_clip_config(impl->checkpoint.config).c_str());

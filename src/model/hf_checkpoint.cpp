@@ -115,9 +115,7 @@ bool is_hf_checkpoint(const std::string& folder) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path root(folder);
-  return fs::is_regular_file(root / kHfConfigFile, ec) &&
-         (fs::is_regular_file(root / kHfWeightsFile, ec) ||
-          fs::is_regular_file(root / kHfWeightsIndexFile, ec));
+  return fs::is_regular_file(root / kHfConfigFile, ec) && !weights_file_in(folder).empty();
 }
 
 ClipConfig parse_hf_config(const std::string& json_text, const std::string& source) {
@@ -182,10 +180,7 @@ ClipCheckpoint load_hf_checkpoint(const std::string& folder, Backend& backend) {
                                  preprocessor.string(), config.preprocess);
   }
 
-  const fs::path index = root / kHfWeightsIndexFile;
-  const TensorStore store = TensorStore::open(fs::is_regular_file(root / kHfWeightsFile, ec)
-                                                  ? (root / kHfWeightsFile).string()
-                                                  : index.string());
+  const TensorStore store = TensorStore::open(find_weights_file(folder));
   WeightLoader loader(store, backend);
 
   const VisionConfig& v = config.vision;

@@ -1,5 +1,6 @@
 // model/hf_checkpoint.h: Hugging Face `CLIPModel` checkpoints: config.json (+ optional
-// preprocessor_config.json) and model.safetensors or a sharded model.safetensors.index.json.
+// preprocessor_config.json) and model.safetensors, pytorch_model.bin, or a sharded index of
+// either (model/tensor_store.h: weights_file_in).
 //
 // Missing config fields take the transformers defaults (clip-inference-notes §2.1); the
 // top-level projection_dim wins over the sub-configs'. Every size is cross-checked against the
@@ -13,11 +14,9 @@
 namespace clipret::model {
 
 inline constexpr const char* kHfConfigFile = "config.json";
-inline constexpr const char* kHfWeightsFile = "model.safetensors";
-inline constexpr const char* kHfWeightsIndexFile = "model.safetensors.index.json";
 inline constexpr const char* kHfPreprocessorFile = "preprocessor_config.json";
 
-// True when `folder` holds config.json and model.safetensors or its index.
+// True when `folder` holds config.json and weights (weights_file_in).
 bool is_hf_checkpoint(const std::string& folder);
 
 // Parses config.json text (`source` names it in errors). Throws Error(kCorrupt) for wrong field

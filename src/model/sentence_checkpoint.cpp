@@ -315,18 +315,6 @@ bool is_sentence_checkpoint(const std::string& folder) {
   return is_file(join(folder, kModulesFile)) || is_mclip_config(folder);
 }
 
-std::string find_weights_file(const std::string& folder) {
-  for (const char* name : {"model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
-                           "pytorch_model.bin.index.json"}) {
-    const std::string path = join(folder, name);
-    if (is_file(path)) return path;
-  }
-  CLIPRET_THROW(NotFound,
-                "%s: no weights (model.safetensors, pytorch_model.bin or a sharded index of "
-                "either)",
-                folder.c_str());
-}
-
 SentenceCheckpoint load_sentence_checkpoint(const std::string& folder, Backend& backend) {
   if (is_file(join(folder, kModulesFile))) return load_sentence_transformers(folder, backend);
   std::error_code ec;

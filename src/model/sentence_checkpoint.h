@@ -32,10 +32,6 @@ struct SentenceCheckpoint {
 // True when `folder` holds a modules.json or an M-CLIP config.json.
 bool is_sentence_checkpoint(const std::string& folder);
 
-// The weights file of a model folder: model.safetensors, its index, pytorch_model.bin or its
-// index, in that order; Error(kNotFound) naming the folder when none exists.
-std::string find_weights_file(const std::string& folder);
-
 // Loads config and weights into `backend`. Throws Error(kNotFound) for missing files,
 // Error(kUnsupported) for other module kinds (pooling other than mean, a non-identity Dense
 // activation, an unknown model type), Error(kCorrupt) when weights disagree with the config.

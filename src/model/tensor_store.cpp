@@ -22,6 +22,25 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
+std::string weights_file_in(const std::string& folder) {
+  for (const char* name : {"model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+                           "pytorch_model.bin.index.json"}) {
+    const std::string path = (std::filesystem::path(folder) / name).string();
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) return path;
+  }
+  return "";
+}
+
+std::string find_weights_file(const std::string& folder) {
+  std::string path = weights_file_in(folder);
+  CLIPRET_CHECK(!path.empty(), NotFound,
+                "%s: no weights (model.safetensors, pytorch_model.bin or a sharded index of "
+                "either)",
+                folder.c_str());
+  return path;
+}
+
 std::string shape_to_string(const std::vector<int64_t>& shape) {
   std::string out = "[";
   for (size_t i = 0; i < shape.size(); ++i) {

@@ -49,6 +49,12 @@ class TensorStore {
   std::unique_ptr<Impl> impl_;
 };
 
+// The weights file of a Hugging Face model folder: model.safetensors, its shard index,
+// pytorch_model.bin or its shard index, in that order; empty when none exists.
+std::string weights_file_in(const std::string& folder);
+// weights_file_in, or Error(kNotFound) naming the folder and the names looked for.
+std::string find_weights_file(const std::string& folder);
+
 // "[768, 3, 32, 32]" for messages.
 std::string shape_to_string(const std::vector<int64_t>& shape);
 

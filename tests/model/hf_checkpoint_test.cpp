@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "checkpoint_builder.h"
 #include "core/error.h"
 #include "model/clip_model.h"
+#include "sentence_reference.h"
 
 namespace clipret::model {
 namespace {
@@ -149,6 +152,26 @@ TEST(HfCheckpointTest, ShardedCheckpointGivesTheSameEmbeddings) {
       dir.file("model.safetensors.index.json"),
       R"({"weight_map": {"text_projection.weight": "model-00001-of-00002.safetensors"}})");
   expect_load_error(dir.path().string(), ErrorKind::kCorrupt, {"'text_projection.weight'"});
+}
+
+// A Hugging Face folder that ships only pytorch_model.bin (the fixture's tensors saved by
+// torch.save) loads and reproduces the reference embeddings.
+TEST(HfCheckpointTest, PytorchBinWeightsLoad) {
+  TempDir dir;
+  const std::string folder = dir.file("bin");
+  const std::string failure = testing::run_sentence_reference(
+      "to-bin '" + testing::fixture_path("clip_tiny_hf") + "' '" + folder + "'");
+  ASSERT_TRUE(failure.empty()) << failure;
+  ASSERT_FALSE(std::filesystem::exists(folder + "/model.safetensors"));
+  ASSERT_TRUE(is_hf_checkpoint(folder));
+  ClipModel model = ClipModel::load(folder);
+  const TinyClipFixture f = TinyClipFixture::load();
+  std::vector<float> images(f.images * f.embed_dim);
+  model.encode_image(f.pixels.data(), f.images, images.data());
+  EXPECT_LT(max_relative_error(images, f.image_embeds, f.embed_dim), 1e-4);
+  std::vector<float> texts(f.texts * f.embed_dim);
+  model.encode_text(f.ids.data(), f.texts, texts.data());
+  EXPECT_LT(max_relative_error(texts, f.text_embeds, f.embed_dim), 1e-4);
 }
 
 TEST(HfCheckpointTest, HalfPrecisionWeightsLoad) {

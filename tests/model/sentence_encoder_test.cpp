@@ -10,6 +10,7 @@
 #include "model/bert_encoder.h"
 #include "model/sentence_checkpoint.h"
 #include "model/sentence_encoder.h"
+#include "model/tensor_store.h"
 #include "sentence_reference.h"
 
 namespace clipret::model {

@@ -93,6 +93,19 @@ class Backend {
   virtual void attention(const float* qkv, size_t batch, size_t seq, size_t heads, size_t head_dim,
                          bool causal, float* out) = 0;
 
+  // attention() (not causal) over n packed sequences of different lengths: sequence i is rows
+  // [offsets[i], offsets[i + 1]) of qkv and out (offsets: host, n + 1 entries, offsets[0] = 0)
+  // and attends only within itself, so texts batch without padding or masks (the BERT-family
+  // encoders). The default runs attention() once per sequence; backends may do them at once.
+  virtual void attention_packed(const float* qkv, const size_t* offsets, size_t n, size_t heads,
+                                size_t head_dim, float* out) {
+    const size_t width = heads * head_dim;
+    for (size_t i = 0; i < n; ++i) {
+      attention(qkv + offsets[i] * 3 * width, 1, offsets[i + 1] - offsets[i], heads, head_dim,
+                false, out + offsets[i] * width);
+    }
+  }
+
   // out[i] = table[rows[i]] for i < count; rows is a host array of indices < table_rows, each
   // row `width` floats (token embedding lookup, class token placement, pooling).
   virtual void gather_rows(const float* table, size_t table_rows, size_t width, const int32_t* rows,

@@ -59,10 +59,7 @@ void run_post_ln_blocks(Backend& backend, const TransformerConfig& config,
   Buffer hidden = backend.alloc(rows * mlp_width);
   for (const LayerWeights& layer : layers) {
     linear(backend, x, rows, width, layer.qkv_weight, layer.qkv_bias.data(), 3 * width, qkv.data());
-    for (size_t i = 0; i < n; ++i) {
-      backend.attention(qkv.data() + offsets[i] * 3 * width, 1, offsets[i + 1] - offsets[i], heads,
-                        width / heads, false, attended.data() + offsets[i] * width);
-    }
+    backend.attention_packed(qkv.data(), offsets, n, heads, width / heads, attended.data());
     // x += attended W_out^T + b_out, then the LayerNorm of the sum (post-LN).
     backend.gemm(Transpose::kNo, Transpose::kYes, rows, width, width, 1.0f, attended.data(), width,
                  layer.out_weight.data(), width, 1.0f, x, width);

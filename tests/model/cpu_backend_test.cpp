@@ -109,6 +109,48 @@ TEST(CpuBackendTest, AttentionMatchesNaive) {
   }
 }
 
+// Packed sequences of different lengths (1 to 70 tokens), each attending only within itself, on
+// one and on two threads, against a float64 reference per sequence.
+TEST(CpuBackendTest, PackedAttentionMatchesNaivePerSequence) {
+  const size_t heads = 3, head_dim = 64, width = heads * head_dim;
+  const std::vector<size_t> lengths = {5, 1, 70, 12, 33};
+  std::vector<size_t> offsets = {0};
+  for (const size_t length : lengths) offsets.push_back(offsets.back() + length);
+  const size_t rows = offsets.back();
+  const std::vector<float> qkv = random_values(rows * 3 * width, 9);
+  for (const int threads : {1, 2}) {
+    CpuBackend backend({.threads = threads});
+    std::vector<float> out(rows * width, -1.0f);
+    backend.attention_packed(qkv.data(), offsets.data(), lengths.size(), heads, head_dim,
+                             out.data());
+    for (size_t s = 0; s < lengths.size(); ++s) {
+      for (size_t h = 0; h < heads; ++h) {
+        for (size_t i = offsets[s]; i < offsets[s + 1]; ++i) {
+          std::vector<double> p;
+          double total = 0.0;
+          for (size_t j = offsets[s]; j < offsets[s + 1]; ++j) {
+            double dot = 0.0;
+            for (size_t d = 0; d < head_dim; ++d) {
+              dot += static_cast<double>(qkv[i * 3 * width + h * head_dim + d]) *
+                     qkv[j * 3 * width + width + h * head_dim + d];
+            }
+            p.push_back(std::exp(dot / std::sqrt(static_cast<double>(head_dim))));
+            total += p.back();
+          }
+          for (size_t d = 0; d < head_dim; ++d) {
+            double want = 0.0;
+            for (size_t j = offsets[s]; j < offsets[s + 1]; ++j) {
+              want += p[j - offsets[s]] / total * qkv[j * 3 * width + 2 * width + h * head_dim + d];
+            }
+            ASSERT_NEAR(out[i * width + h * head_dim + d], want, 1e-5)
+                << "threads " << threads << " sequence " << s << " head " << h << " row " << i;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(CpuBackendTest, Im2colOrdersPatchesAndValues) {
   CpuBackend backend;
   const size_t n = 2, channels = 3, size = 4, patch = 2, grid = 2;

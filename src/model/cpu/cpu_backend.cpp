@@ -12,6 +12,7 @@
 #include "core/compute_threads.h"
 #include "core/error.h"
 #include "model/cpu/activations.h"
+#include "model/cpu/packed_attention.h"
 #include "model/cpu/small_gemm.h"
 #include "model/cpu/worker_pool.h"
 
@@ -199,6 +200,21 @@ void CpuBackend::attention(const float* qkv, size_t batch, size_t seq, size_t he
            0.0f, o, width);
     }
   }
+}
+
+void CpuBackend::attention_packed(const float* qkv, const size_t* offsets, size_t n, size_t heads,
+                                  size_t head_dim, float* out) {
+  auto task = [&](size_t index) {
+    const size_t item = index / heads;
+    cpu::attend_one_head(qkv, heads, head_dim, offsets[item], offsets[item + 1] - offsets[item],
+                         index % heads, out);
+  };
+  if (threads_ <= 1) {
+    for (size_t index = 0; index < n * heads; ++index) task(index);
+    return;
+  }
+  if (!workers_) workers_ = std::make_unique<cpu::WorkerPool>(threads_ - 1);
+  workers_->run(n * heads, task);
 }
 
 void CpuBackend::gather_rows(const float* table, size_t table_rows, size_t width,

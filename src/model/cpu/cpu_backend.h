@@ -57,6 +57,10 @@ class CpuBackend : public Backend {
   void activate(float* x, size_t count, Activation activation) override;
   void attention(const float* qkv, size_t batch, size_t seq, size_t heads, size_t head_dim,
                  bool causal, float* out) override;
+  // One task per (sequence, head) on the backend's threads, each computed directly
+  // (model/cpu/packed_attention.h): the products are too small for OpenBLAS to pay.
+  void attention_packed(const float* qkv, const size_t* offsets, size_t n, size_t heads,
+                        size_t head_dim, float* out) override;
   void gather_rows(const float* table, size_t table_rows, size_t width, const int32_t* rows,
                    size_t count, float* out) override;
   void im2col(const float* images, size_t n, size_t channels, size_t size, size_t patch,

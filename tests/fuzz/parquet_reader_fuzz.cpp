@@ -1,6 +1,7 @@
 // libFuzzer target for the Parquet reader: any bytes must give rows or a clipret::Error, never a
-// crash, a sanitizer report or an unbounded allocation. Built by scripts/fuzz_parquet.sh (clang,
-// outside CI). Crashes found go to tests/parquet/fuzz_regressions/, which parquet_test replays.
+// crash, a sanitizer report or an unbounded allocation. Built by scripts/fuzz.sh parquet_reader
+// (clang, outside CI). Crashes found go to tests/parquet/fuzz_regressions/, which parquet_test
+// replays.
 #include <cstddef>
 #include <cstdint>
 #include <sstream>

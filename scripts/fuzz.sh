@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Fuzzes one parser with libFuzzer (Debian's clang, ASan + UBSan) for a bounded time. Not part
+# of CI.
+#   scripts/fuzz.sh TARGET [seconds=300] [jobs=1]
+# TARGET: parquet_reader (the Parquet reader), torch_pickle (the restricted unpickler of
+# pytorch_model.bin), wordpiece (the WordPiece tokenizer on arbitrary bytes).
+# Builds build-fuzz/<TARGET>_fuzz from tests/fuzz/<TARGET>_fuzz.cpp and the sources it needs,
+# seeds build-fuzz/<TARGET>_corpus, and copies any crash into the target's regression folder.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+target="${1:?target: parquet_reader, torch_pickle or wordpiece}"
+seconds="${2:-300}"
+jobs="${3:-1}"
+out="$root/build-fuzz"
+corpus="$out/${target}_corpus"
+crashes="$out/${target}_crashes"
+mkdir -p "$corpus" "$crashes"
+
+core=("$root/src/core/error.cpp" "$root/src/core/log.cpp" "$root/src/core/progress_bar.cpp")
+defines=()
+max_len=4096
+case "$target" in
+  parquet_reader)
+    sources=("$root"/src/parquet/*.cpp "${core[@]}" "$root/src/core/random_access_file.cpp")
+    libs=(-lsnappy -lzstd -llz4 -lz)
+    regressions="$root/tests/parquet/fuzz_regressions"
+    max_len=400000
+    cp -n "$root"/../shared/fixtures/parquet/*.parquet "$corpus/" 2>/dev/null || true
+    ;;
+  torch_pickle)
+    sources=("$root/src/model/pickle_machine.cpp" "$root/src/model/torch_pickle.cpp"
+             "$root/src/model/safetensors_file.cpp" "$root/src/core/float16.cpp"
+             "$root/src/core/file_open.cpp" "${core[@]}")
+    libs=()
+    regressions="$root/tests/fuzz/regressions/torch_pickle"
+    max_len=65536
+    if [[ -z "$(ls -A "$corpus")" ]]; then /usr/bin/python3 "$root/tests/fuzz/seed_torch_pickle.py" "$corpus"; fi
+    ;;
+  wordpiece)
+    sources=("$root"/src/text/{wordpiece_tokenizer,hf_tokenizer_files,bert_normalizer,bert_pre_tokenizer,added_tokens,unicode_props,unicode_transforms,utf8}.cpp
+             "${core[@]}")
+    libs=(-lutf8proc)
+    regressions="$root/tests/fuzz/regressions/wordpiece"
+    defines=(-DCLIPRET_WORDPIECE_TOKENIZER_JSON="\"$root/../shared/fixtures/mclip_tiny/model/tokenizer.json\"")
+    /usr/bin/python3 - "$root/../shared/fixtures/mclip_tiny/mclip_dev.jsonl" "$corpus" <<'PY'
+import json, os, sys
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    with open(os.path.join(sys.argv[2], "dev%02d.txt" % i), "w", encoding="utf-8") as f:
+        f.write(json.loads(line)["text"])
+PY
+    ;;
+  *)
+    echo "unknown target '$target' (parquet_reader, torch_pickle, wordpiece)" >&2
+    exit 2
+    ;;
+esac
+
+binary="$out/${target}_fuzz"
+harness="$root/tests/fuzz/${target}_fuzz.cpp"
+if [[ ! -x "$binary" || -n "$(find "${sources[@]}" "$harness" "$0" -newer "$binary" | head -1)" ]]; then
+  echo "building $binary"
+  clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined -I"$root/src" "${defines[@]}" \
+    "${sources[@]}" "$harness" "${libs[@]}" -o "$binary"
+fi
+mkdir -p "$regressions"
+cp -n "$regressions"/* "$corpus/" 2>/dev/null || true
+
+parallel=()
+if (( jobs > 1 )); then parallel=(-jobs="$jobs" -workers="$jobs"); fi
+status=0
+# Run inside build-fuzz/ so that libFuzzer's fuzz-N.log files stay there.
+(cd "$out" && "$binary" "$corpus" -max_total_time="$seconds" "${parallel[@]}" \
+  -max_len="$max_len" -rss_limit_mb=2048 -malloc_limit_mb=1024 -artifact_prefix="$crashes/" \
+  -print_final_stats=1) || status=$?
+
+shopt -s nullglob
+found=("$crashes"/*)
+if (( ${#found[@]} > 0 )); then
+  cp "${found[@]}" "$regressions/"
+  echo "found ${#found[@]} crashing input(s); copied to $regressions/"
+  exit 1
+fi
+echo "$target: no crashes in ${seconds}s (libFuzzer exit status $status)"

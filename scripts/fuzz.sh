@@ -16,12 +16,15 @@ corpus="$out/${target}_corpus"
 crashes="$out/${target}_crashes"
 mkdir -p "$corpus" "$crashes"
 
-core=("$root/src/core/error.cpp" "$root/src/core/log.cpp" "$root/src/core/progress_bar.cpp")
+core=("$root/src/core/error.cpp" "$root/src/core/log.cpp" "$root/src/core/progress_bar.cpp"
+      "$root/src/core/file_open.cpp")
 defines=()
 max_len=4096
 case "$target" in
   parquet_reader)
-    sources=("$root"/src/parquet/*.cpp "${core[@]}" "$root/src/core/random_access_file.cpp")
+    sources=("$root"/src/parquet/*.cpp "${core[@]}" "$root/src/core/random_access_file.cpp"
+             "$root/src/core/atomic_file.cpp" "$root/src/core/json_text.cpp"
+             "$root/src/core/utf8_validate.cpp")
     libs=(-lsnappy -lzstd -llz4 -lz)
     regressions="$root/tests/parquet/fuzz_regressions"
     max_len=400000
@@ -29,8 +32,7 @@ case "$target" in
     ;;
   torch_pickle)
     sources=("$root/src/model/pickle_machine.cpp" "$root/src/model/torch_pickle.cpp"
-             "$root/src/model/safetensors_file.cpp" "$root/src/core/float16.cpp"
-             "$root/src/core/file_open.cpp" "${core[@]}")
+             "$root/src/model/safetensors_file.cpp" "$root/src/core/float16.cpp" "${core[@]}")
     libs=()
     regressions="$root/tests/fuzz/regressions/torch_pickle"
     max_len=65536

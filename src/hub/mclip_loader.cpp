@@ -23,11 +23,16 @@ LoadedMclip load_mclip(const std::string& mclip_model, const char* option,
   return LoadedMclip{std::move(model), std::move(tokenizer), folder};
 }
 
-void embed_mclip_texts(LoadedMclip& mclip, const std::vector<std::string>& texts, float* out) {
+std::vector<std::vector<int32_t>> tokenize_mclip_texts(const LoadedMclip& mclip,
+                                                       const std::vector<std::string>& texts) {
   std::vector<std::vector<int32_t>> ids;
   ids.reserve(texts.size());
   for (const std::string& text : texts) ids.push_back(mclip.tokenizer->encode(text));
-  mclip.model.encode(ids, out);
+  return ids;
+}
+
+void embed_mclip_texts(LoadedMclip& mclip, const std::vector<std::string>& texts, float* out) {
+  mclip.model.encode(tokenize_mclip_texts(mclip, texts), out);
   core::l2_normalize_rows(out, texts.size(), static_cast<size_t>(mclip.model.embed_dim()));
 }
 

@@ -33,6 +33,10 @@ LoadedMclip load_mclip(const std::string& mclip_model, const char* option,
                        const HubOptions& hub_options,
                        const model::SentenceEncoderOptions& model_options);
 
+// The token ids of each text (the model's tokenizer, truncated to its max_tokens).
+std::vector<std::vector<int32_t>> tokenize_mclip_texts(const LoadedMclip& mclip,
+                                                       const std::vector<std::string>& texts);
+
 // out (texts.size() x embed_dim, caller owns) = the L2-normalised embeddings of `texts`
 // (tokenized with the model's tokenizer, truncated to its max_tokens).
 void embed_mclip_texts(LoadedMclip& mclip, const std::vector<std::string>& texts, float* out);

@@ -47,15 +47,17 @@ std::vector<float> embed_ids(model::ClipModel& model, const int32_t* ids, size_t
   return out;
 }
 
-EncodedRows embeddings(std::vector<float> values, size_t n, const model::ClipModel& model,
-                       bool normalize) {
-  const size_t dim = static_cast<size_t>(model.embed_dim());
+EncodedRows embeddings(std::vector<float> values, size_t n, size_t dim, bool normalize) {
   if (normalize) core::l2_normalize_rows(values.data(), n, dim);
   EncodedRows rows;
   rows.dtype = core::NpyDtype::kFloat32;
   rows.shape = {n, dim};
   rows.floats = std::move(values);
   return rows;
+}
+
+size_t embed_dim(const hub::LoadedClip& clip) {
+  return static_cast<size_t>(clip.model.embed_dim());
 }
 
 EncodedRows encode_texts(const EncodeOptions& options, hub::LoadedClip& clip, size_t batch) {
@@ -69,7 +71,7 @@ EncodedRows encode_texts(const EncodeOptions& options, hub::LoadedClip& clip, si
     return rows;
   }
   return embeddings(embed_ids(clip.model, tokens.ids.data(), tokens.rows, batch), tokens.rows,
-                    clip.model, options.normalize);
+                    embed_dim(clip), options.normalize);
 }
 
 EncodedRows encode_input_ids(const EncodeOptions& options, hub::LoadedClip& clip, size_t batch) {
@@ -95,7 +97,8 @@ EncodedRows encode_input_ids(const EncodeOptions& options, hub::LoadedClip& clip
                   i / context, i % context, static_cast<long long>(id));
     ids[i] = static_cast<int32_t>(id);
   }
-  return embeddings(embed_ids(clip.model, ids.data(), n, batch), n, clip.model, options.normalize);
+  return embeddings(embed_ids(clip.model, ids.data(), n, batch), n, embed_dim(clip),
+                    options.normalize);
 }
 
 // Decodes and preprocesses the image at `path` into `out` (3×S×S floats). Throws for a missing
@@ -135,7 +138,7 @@ EncodedRows encode_images(const EncodeOptions& options, hub::LoadedClip& clip, s
     }
     clip.model.encode_image(pixels.data(), count, out.data() + begin * dim);
   }
-  return embeddings(std::move(out), n, clip.model, options.normalize);
+  return embeddings(std::move(out), n, embed_dim(clip), options.normalize);
 }
 
 EncodedRows encode_pixel_values(const EncodeOptions& options, hub::LoadedClip& clip, size_t batch) {
@@ -164,7 +167,7 @@ EncodedRows encode_pixel_values(const EncodeOptions& options, hub::LoadedClip& c
     reader.read_rows_f32(begin, begin + count, pixels.data());
     clip.model.encode_image(pixels.data(), count, out.data() + begin * dim);
   }
-  return embeddings(std::move(out), n, clip.model, options.normalize);
+  return embeddings(std::move(out), n, embed_dim(clip), options.normalize);
 }
 
 }  // namespace
@@ -209,15 +212,12 @@ EncodedRows encode_inputs(const EncodeOptions& options, hub::LoadedClip& clip) {
 
 EncodedRows encode_mclip_texts(const EncodeOptions& options, hub::LoadedMclip& mclip) {
   check_encode_options(options);
-  const size_t n = options.texts.size();
+  const std::vector<std::vector<int32_t>> ids = hub::tokenize_mclip_texts(mclip, options.texts);
+  const size_t n = ids.size();
   if (options.tokens_only) {
     // Ids differ in length: pad to the longest with the tokenizer's pad id (padding=True).
-    std::vector<std::vector<int32_t>> ids;
     size_t longest = 0;
-    for (const std::string& text : options.texts) {
-      ids.push_back(mclip.tokenizer->encode(text));
-      longest = std::max(longest, ids.back().size());
-    }
+    for (const auto& row : ids) longest = std::max(longest, row.size());
     EncodedRows rows;
     rows.dtype = core::NpyDtype::kInt64;
     rows.shape = {n, longest};
@@ -226,18 +226,9 @@ EncodedRows encode_mclip_texts(const EncodeOptions& options, hub::LoadedMclip& m
     return rows;
   }
   const size_t dim = static_cast<size_t>(mclip.model.embed_dim());
-  EncodedRows rows;
-  rows.dtype = core::NpyDtype::kFloat32;
-  rows.shape = {n, dim};
-  rows.floats.resize(n * dim);
-  if (options.normalize) {
-    hub::embed_mclip_texts(mclip, options.texts, rows.floats.data());
-  } else {
-    std::vector<std::vector<int32_t>> ids;
-    for (const std::string& text : options.texts) ids.push_back(mclip.tokenizer->encode(text));
-    mclip.model.encode(ids, rows.floats.data());
-  }
-  return rows;
+  std::vector<float> values(n * dim);
+  mclip.model.encode(ids, values.data());
+  return embeddings(std::move(values), n, dim, options.normalize);
 }
 
 void run_encode(const EncodeOptions& options, const EncodeEnvironment& environment,

@@ -38,9 +38,7 @@ std::vector<float> MclipEmbedder::embed_text(const std::string& text, EmbedTimin
 void MclipEmbedder::embed_batch(const std::vector<std::string>& texts, float* out,
                                 EmbedTimings* timings) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::vector<int32_t>> ids;
-  ids.reserve(texts.size());
-  for (const std::string& text : texts) ids.push_back(mclip_->tokenizer->encode(text));
+  const std::vector<std::vector<int32_t>> ids = hub::tokenize_mclip_texts(*mclip_, texts);
   timings->prepro = core::seconds_since(start);
   const auto model_start = std::chrono::steady_clock::now();
   {

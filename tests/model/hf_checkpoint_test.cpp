@@ -16,6 +16,17 @@ using testing::max_relative_error;
 using testing::TempDir;
 using testing::TinyClipFixture;
 
+// The fixture's image and text embeddings, within 1e-4.
+void expect_reference_embeddings(ClipModel& model) {
+  const TinyClipFixture f = TinyClipFixture::load();
+  std::vector<float> images(f.images * f.embed_dim);
+  model.encode_image(f.pixels.data(), f.images, images.data());
+  EXPECT_LT(max_relative_error(images, f.image_embeds, f.embed_dim), 1e-4);
+  std::vector<float> texts(f.texts * f.embed_dim);
+  model.encode_text(f.ids.data(), f.texts, texts.data());
+  EXPECT_LT(max_relative_error(texts, f.text_embeds, f.embed_dim), 1e-4);
+}
+
 // Expects ClipModel::load(folder) to throw `kind` with every needle in the message.
 void expect_load_error(const std::string& folder, ErrorKind kind,
                        const std::vector<std::string>& needles) {
@@ -136,13 +147,7 @@ TEST(HfCheckpointTest, ShardedCheckpointGivesTheSameEmbeddings) {
                       testing::read_file(testing::fixture_path("clip_tiny_hf/config.json")));
 
   ClipModel model = ClipModel::load(dir.path().string());
-  const TinyClipFixture f = TinyClipFixture::load();
-  std::vector<float> images(f.images * f.embed_dim);
-  model.encode_image(f.pixels.data(), f.images, images.data());
-  EXPECT_LT(max_relative_error(images, f.image_embeds, f.embed_dim), 1e-4);
-  std::vector<float> texts(f.texts * f.embed_dim);
-  model.encode_text(f.ids.data(), f.texts, texts.data());
-  EXPECT_LT(max_relative_error(texts, f.text_embeds, f.embed_dim), 1e-4);
+  expect_reference_embeddings(model);
 
   // A shard name leaving the folder, and a listed tensor its shard lacks.
   testing::write_file(dir.file("model.safetensors.index.json"),
@@ -165,13 +170,7 @@ TEST(HfCheckpointTest, PytorchBinWeightsLoad) {
   ASSERT_FALSE(std::filesystem::exists(folder + "/model.safetensors"));
   ASSERT_TRUE(is_hf_checkpoint(folder));
   ClipModel model = ClipModel::load(folder);
-  const TinyClipFixture f = TinyClipFixture::load();
-  std::vector<float> images(f.images * f.embed_dim);
-  model.encode_image(f.pixels.data(), f.images, images.data());
-  EXPECT_LT(max_relative_error(images, f.image_embeds, f.embed_dim), 1e-4);
-  std::vector<float> texts(f.texts * f.embed_dim);
-  model.encode_text(f.ids.data(), f.texts, texts.data());
-  EXPECT_LT(max_relative_error(texts, f.text_embeds, f.embed_dim), 1e-4);
+  expect_reference_embeddings(model);
 }
 
 TEST(HfCheckpointTest, HalfPrecisionWeightsLoad) {

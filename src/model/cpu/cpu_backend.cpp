@@ -14,6 +14,7 @@
 #include "model/cpu/activations.h"
 #include "model/cpu/packed_attention.h"
 #include "model/cpu/small_gemm.h"
+#include "model/cpu/softmax.h"
 #include "model/cpu/worker_pool.h"
 
 namespace clipret::model {
@@ -186,14 +187,7 @@ void CpuBackend::attention(const float* qkv, size_t batch, size_t seq, size_t he
       for (size_t i = 0; i < seq; ++i) {
         float* row = scores.data() + i * seq;
         const size_t keys = causal ? i + 1 : seq;
-        const float max = *std::max_element(row, row + keys);
-        float sum = 0.0f;
-        for (size_t j = 0; j < keys; ++j) {
-          row[j] = std::exp(row[j] - max);
-          sum += row[j];
-        }
-        const float inv = 1.0f / sum;
-        for (size_t j = 0; j < keys; ++j) row[j] *= inv;
+        cpu::softmax_in_place(row, keys);
         std::fill(row + keys, row + seq, 0.0f);
       }
       gemm(Transpose::kNo, Transpose::kNo, seq, head_dim, seq, 1.0f, scores.data(), seq, v, ld_qkv,

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "model/cpu/softmax.h"
+
 namespace clipret::model::cpu {
 
 void attend_one_head(const float* qkv, size_t heads, size_t head_dim, size_t start, size_t seq,
@@ -34,17 +36,11 @@ void attend_one_head(const float* qkv, size_t heads, size_t head_dim, size_t sta
       const float* kd = kt + d * seq;
       for (size_t j = 0; j < seq; ++j) row[j] += qd * kd[j];
     }
-    const float max = *std::max_element(row, row + seq);
-    float sum = 0.0f;
-    for (size_t j = 0; j < seq; ++j) {
-      row[j] = std::exp(row[j] - max);
-      sum += row[j];
-    }
-    const float inv = 1.0f / sum;
+    softmax_in_place(row, seq);
     float* oi = o + i * width;
     std::fill(oi, oi + head_dim, 0.0f);
     for (size_t j = 0; j < seq; ++j) {
-      const float p = row[j] * inv;
+      const float p = row[j];
       const float* vj = v + j * ld;
       for (size_t d = 0; d < head_dim; ++d) oi[d] += p * vj[d];
     }

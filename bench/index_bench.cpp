@@ -6,6 +6,12 @@
 //                                                parameters (no tuning), default threads,
 //                                                polysemous off
 //   index_bench kmeans FOLDER ROWS LISTS         k-means of the lists, OpenBLAS on 1 thread vs all
+//   index_bench rules FOLDER KEY TRAIN_ROWS RULES  our trainer with other training rules
+//                                                (faiss | ours | name=value,...: opq_rounds,
+//                                                opq_rows, pq_rows, kmeans_iterations,
+//                                                min_improvement, two_level), then adding,
+//                                                tuning to 10 ms and recall@10: one row of a
+//                                                sweep deciding index/training_rules.cpp
 //   index_bench eval FOLDER INDEX[@PARAMS]...    recall@10 against exact search (1,000 queries
 //                                                drawn from the data) and single-query latency;
 //                                                @defaults: faiss's default search parameters,
@@ -27,6 +33,7 @@
 #include <filesystem>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,7 +42,12 @@
 #include "core/npy_writer.h"
 #include "index/embedding_source.h"
 #include "index/faiss_threads.h"
+#include "index/faiss_index.h"
+#include "index/index_key.h"
 #include "index/index_metrics.h"
+#include "index/index_trainer.h"
+#include "index/index_tuning.h"
+#include "index/training_rules.h"
 
 namespace {
 
@@ -139,6 +151,72 @@ int peer(const std::string& folder, const std::string& key, int64_t train_rows,
   return 0;
 }
 
+clipret::index::TrainingRules parse_rules(const std::string& key, int64_t dim,
+                                          const std::string& text) {
+  using clipret::index::TrainingRules;
+  if (text == "faiss") return clipret::index::faiss_training_rules();
+  TrainingRules rules = clipret::index::training_rules(clipret::index::parse_index_key(key), dim);
+  if (text == "ours") return rules;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t end = text.find(',', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(begin, end - begin);
+    const size_t eq = item.find('=');
+    const std::string name = item.substr(0, eq);
+    const double value = std::stod(item.substr(eq + 1));
+    if (name == "opq_rounds") rules.opq_rounds = static_cast<int>(value);
+    else if (name == "opq_rows") rules.opq_rows = static_cast<int64_t>(value);
+    else if (name == "pq_rows") rules.pq_rows = static_cast<int64_t>(value);
+    else if (name == "opq_first") rules.opq_first_pq_iterations = static_cast<int>(value);
+    else if (name == "pq_iterations") rules.pq_iterations = static_cast<int>(value);
+    else if (name == "kmeans_iterations") rules.kmeans_iterations = static_cast<int>(value);
+    else if (name == "min_improvement") rules.kmeans_min_improvement = value;
+    else if (name == "two_level") rules.two_level_min_lists = static_cast<int64_t>(value);
+    else throw std::runtime_error("unknown rule " + name);
+    begin = end + 1;
+  }
+  return rules;
+}
+
+int rules(const std::string& folder, const std::string& key, int64_t train_rows,
+          const std::string& rules_text) {
+  const auto source = EmbeddingSource::open(folder);
+  const auto rules = parse_rules(key, source.dim(), rules_text);
+  std::printf("rules %s: opq_rounds %d opq_rows %lld pq_rows %lld kmeans_iterations %d "
+              "min_improvement %g two_level %lld opq_first %d pq_iterations %d\n",
+              rules_text.c_str(), rules.opq_rounds, static_cast<long long>(rules.opq_rows),
+              static_cast<long long>(rules.pq_rows), rules.kmeans_iterations,
+              rules.kmeans_min_improvement, static_cast<long long>(rules.two_level_min_lists),
+              rules.opq_first_pq_iterations, rules.pq_iterations);
+  const double start = now_seconds();
+  auto index = clipret::index::train_new_index(source, key, true, train_rows, 42, rules);
+  const double trained = now_seconds();
+  clipret::index::add_embeddings(index.get(), source, 0, source.rows(), {});
+  const double added = now_seconds();
+  const int64_t nq = std::min(kQueries, source.rows());
+  std::vector<float> queries(nq * source.dim());
+  source.read_rows_at(source.sample_ids(nq, 12345), queries.data());
+  clipret::index::apply_index_param(index.get(), clipret::index::default_index_param(key));
+  const std::string param =
+      clipret::index::tune_index_param(index.get(), key, queries.data(), nq, {10.0, 20});
+  const double tuned = now_seconds();
+  const auto truth =
+      clipret::index::exact_neighbors(source, queries.data(), nq, kRecallK, true, 1 << 16);
+  std::vector<float> d(nq * kRecallK);
+  std::vector<faiss::Index::idx_t> found(nq * kRecallK);
+  index->search(nq, queries.data(), kRecallK, d.data(), found.data());
+  const double recall = clipret::index::recall_at(
+      std::vector<int64_t>(found.begin(), found.end()), truth, nq, kRecallK, kRecallK);
+  const auto latency =
+      clipret::index::measure_latency(index.get(), queries.data(), nq, kLatencySearches, 30.0);
+  std::printf("RESULT %s %s: train %.1f s, add %.1f s, tune %.1f s (%s), recall@10 %.4f, "
+              "median %.3f ms\n",
+              key.c_str(), rules_text.c_str(), trained - start, added - trained, tuned - added,
+              param.c_str(), recall, latency.median_ms);
+  return 0;
+}
+
 // faiss's own search defaults, as a freshly built index has them: nprobe 1, efSearch 16 (also
 // of an HNSW coarse quantizer), no polysemous filtering.
 void reset_to_faiss_defaults(faiss::Index* index) {
@@ -206,6 +284,7 @@ int main(int argc, char** argv) {
     return gen(a[1], std::stoll(a[2]), std::stoll(a[3]), std::stoi(a[4]));
   if (a.size() == 4 && a[0] == "kmeans") return kmeans(a[1], std::stoll(a[2]), std::stoll(a[3]));
   if (a.size() == 5 && a[0] == "peer") return peer(a[1], a[2], std::stoll(a[3]), a[4]);
+  if (a.size() == 5 && a[0] == "rules") return rules(a[1], a[2], std::stoll(a[3]), a[4]);
   if (a.size() >= 3 && a[0] == "eval") return eval(a[1], {a.begin() + 2, a.end()});
   std::fprintf(stderr, "usage: index_bench gen|peer|eval ... (see bench/index_bench.cpp)\n");
   return 2;

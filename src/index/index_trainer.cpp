@@ -5,8 +5,11 @@
 #include <faiss/IndexPreTransform.h>
 #include <faiss/VectorTransform.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
+#include <numeric>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,8 @@
 #include "index/embedding_source.h"
 #include "index/faiss_threads.h"
 #include "index/index_key.h"
+#include "index/list_kmeans.h"
+#include "index/opq_training.h"
 #include "index/stdout_diverted.h"
 
 namespace clipret::index {
@@ -31,13 +36,99 @@ std::string describe(const faiss::VectorTransform& transform) {
          std::to_string(transform.d_out) + " dimensions";
 }
 
+// `count` of the n rows of `x` (d floats each), chosen uniformly at random, copied.
+std::vector<float> random_rows(const float* x, int64_t n, int64_t d, int64_t count, uint64_t seed) {
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), int64_t{0});
+  std::mt19937_64 rng(seed);
+  for (int64_t i = 0; i < count; ++i) {
+    std::uniform_int_distribution<int64_t> pick(i, n - 1);
+    std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(pick(rng))]);
+  }
+  std::vector<float> rows(static_cast<size_t>(count * d));
+  for (int64_t i = 0; i < count; ++i) std::copy_n(x + order[i] * d, d, rows.data() + i * d);
+  return rows;
+}
+
+void train_transform(faiss::VectorTransform* transform, int64_t n, const float* x,
+                     const TrainingRules& rules, bool verbose) {
+  if (auto* opq = dynamic_cast<faiss::OPQMatrix*>(transform)) {
+    train_opq_rotation(*opq, n, x,
+                       {.rounds = rules.opq_rounds,
+                        .max_rows = rules.opq_rows,
+                        .first_round_pq_iterations = rules.opq_first_pq_iterations,
+                        .verbose = verbose});
+  } else {
+    transform->train(n, x);
+  }
+}
+
+// IndexIVF::train's two steps — the k-means of the lists, then the codebooks on the residuals —
+// with the work the rules give each.
+void train_ivf(faiss::IndexIVF* ivf, int64_t n, const float* x, const TrainingRules& rules,
+               uint64_t seed, bool verbose) {
+  auto stage = std::chrono::steady_clock::now();
+  CLIPRET_LOG_INFO("k-means of %zu lists over %lld vectors%s", ivf->nlist,
+                   static_cast<long long>(n),
+                   rules.two_level_min_lists > 0 &&
+                           static_cast<int64_t>(ivf->nlist) >= rules.two_level_min_lists
+                       ? ", in two levels"
+                       : "");
+  faiss::Index* quantizer = ivf->quantizer;
+  const bool kmeans = ivf->quantizer_trains_alone != 1 &&
+                      !(quantizer->is_trained && quantizer->ntotal == faiss::Index::idx_t(ivf->nlist));
+  if (kmeans) {
+    std::vector<float> centroids;
+    {
+      const WideBlasForKmeans wide;
+      const auto nlist = static_cast<int64_t>(ivf->nlist);
+      centroids = train_list_centroids(
+          x, n, ivf->d, nlist,
+          {.max_iterations = rules.kmeans_iterations,
+           .min_improvement = rules.kmeans_min_improvement,
+           .two_level = rules.two_level_min_lists > 0 && nlist >= rules.two_level_min_lists,
+           .spherical = ivf->cp.spherical,
+           .seed = ivf->cp.seed});
+    }
+    // As IndexIVF::train_q1 fills the coarse quantizer (an HNSW over the centroids links them).
+    quantizer->reset();
+    if (!quantizer->is_trained) quantizer->train(ivf->nlist, centroids.data());
+    quantizer->add(ivf->nlist, centroids.data());
+    quantizer->is_trained = true;
+  } else {
+    ivf->train_q1(n, x, verbose, ivf->metric_type);
+  }
+  CLIPRET_LOG_INFO("k-means of %zu lists done in %.1f s", ivf->nlist, core::seconds_since(stage));
+
+  // The PQ codebooks of an IVF-PQ (nothing for IVF-Flat), on a uniform subset of the sample.
+  auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(ivf);
+  if (ivfpq != nullptr) ivfpq->pq.cp.niter = rules.pq_iterations;
+  if (ivfpq != nullptr && n > rules.pq_rows) {
+    stage = std::chrono::steady_clock::now();
+    CLIPRET_LOG_INFO("training the PQ codebooks (%zu x %d bits) on %lld residuals", ivfpq->pq.M,
+                     static_cast<int>(ivfpq->pq.nbits), static_cast<long long>(rules.pq_rows));
+    const std::vector<float> subset = random_rows(x, n, ivf->d, rules.pq_rows, seed);
+    ivf->train_residual(rules.pq_rows, subset.data());
+  } else {
+    if (ivfpq != nullptr) {
+      CLIPRET_LOG_INFO("training the PQ codebooks (%zu x %d bits) on %lld residuals",
+                       ivfpq->pq.M, static_cast<int>(ivfpq->pq.nbits), static_cast<long long>(n));
+    }
+    ivf->train_residual(n, x);
+  }
+  if (ivfpq != nullptr) {
+    CLIPRET_LOG_INFO("trained the PQ codebooks in %.1f s", core::seconds_since(stage));
+  }
+  ivf->is_trained = true;
+}
+
 }  // namespace
 
 // Stage by stage, as faiss's IndexPreTransform::train does it (train a transform, apply it,
-// train the next on its output), so that each stage — minutes to an hour at 1M rows — is
-// announced and timed; with --verbose, faiss's own iteration lines follow on stderr.
+// train the next on its output), so that each stage — minutes at 1M rows — has its progress
+// bar and its time in the log; with --verbose, faiss's own iteration lines follow on stderr.
 IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, bool inner_product,
-                         int64_t train_rows, uint64_t seed) {
+                         int64_t train_rows, uint64_t seed, const TrainingRules& rules) {
   IndexPtr index = create_empty_index(key, source.dim(), inner_product);
   if (index->is_trained || train_rows <= 0) return index;
   const auto start = std::chrono::steady_clock::now();
@@ -61,8 +152,7 @@ IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, 
         if (!transform->is_trained) {
           const auto stage = std::chrono::steady_clock::now();
           CLIPRET_LOG_INFO("training the %s", describe(*transform).c_str());
-          if (auto* opq = dynamic_cast<faiss::OPQMatrix*>(transform)) opq->verbose = verbose;
-          transform->train(train_rows, x);
+          train_transform(transform, train_rows, x, rules, verbose);
           CLIPRET_LOG_INFO("trained the %s in %.1f s", describe(*transform).c_str(),
                            core::seconds_since(stage));
         }
@@ -75,25 +165,7 @@ IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, 
     }
     target->verbose = verbose;
     if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(target)) {
-      // IndexIVF::train's two steps, so the k-means alone gets every core for its sgemm.
-      auto stage = std::chrono::steady_clock::now();
-      CLIPRET_LOG_INFO("k-means of %zu lists over %lld vectors", ivf->nlist,
-                       static_cast<long long>(train_rows));
-      {
-        const WideBlasForKmeans wide;
-        ivf->train_q1(train_rows, x, verbose, ivf->metric_type);
-      }
-      CLIPRET_LOG_INFO("k-means of %zu lists done in %.1f s", ivf->nlist,
-                       core::seconds_since(stage));
-      // Trains the PQ codebooks of an IVF-PQ; nothing for IVF-Flat.
-      const bool has_codebooks = dynamic_cast<faiss::IndexIVFPQ*>(ivf) != nullptr;
-      stage = std::chrono::steady_clock::now();
-      if (has_codebooks) CLIPRET_LOG_INFO("training the PQ codebooks on the residuals");
-      ivf->train_residual(train_rows, x);
-      if (has_codebooks) {
-        CLIPRET_LOG_INFO("trained the PQ codebooks in %.1f s", core::seconds_since(stage));
-      }
-      ivf->is_trained = true;
+      train_ivf(ivf, train_rows, x, rules, seed, verbose);
     } else {
       target->train(train_rows, x);
     }

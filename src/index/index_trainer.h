@@ -5,6 +5,7 @@
 #include <string>
 
 #include "index/faiss_index.h"
+#include "index/training_rules.h"
 
 namespace clipret::index {
 
@@ -13,8 +14,10 @@ class EmbeddingSource;
 // An empty index for `key`, trained (when the key needs it) on `train_rows` rows drawn
 // uniformly from `source` with `seed` (autofaiss takes the first rows, which is biased when
 // files are ordered by anything; quirk, autofaiss-notes §7.4). The sample is freed on return.
+// Each stage does the work `rules` give it (training_rules(key) unless a benchmark compares),
+// with a progress bar and its time in the log.
 IndexPtr train_new_index(const EmbeddingSource& source, const std::string& key, bool inner_product,
-                         int64_t train_rows, uint64_t seed);
+                         int64_t train_rows, uint64_t seed, const TrainingRules& rules);
 
 struct AddOptions {
   int64_t batch_rows = 65536;  // rows converted to float32 and added per faiss call

@@ -6,6 +6,7 @@
 #include "index/distributed_build.h"
 #include "index/embedding_source.h"
 #include "index/index_builder.h"
+#include "index/index_key.h"
 #include "index/index_merge.h"
 #include "index/index_trainer.h"
 #include "index/peak_memory.h"
@@ -21,7 +22,8 @@ PopulatedIndex train_and_add_here(const EmbeddingSource& source, const IndexPlan
                                   const AddOptions& add, uint64_t seed, TimePoint build_start) {
   PopulatedIndex populated;
   populated.index =
-      train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, seed);
+      train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, seed,
+                      training_rules(parse_index_key(plan.key), source.dim()));
   populated.train_seconds = core::seconds_since(build_start);
   log_peak("training");
   reserve_index_storage(populated.index.get(), source.rows());
@@ -42,7 +44,8 @@ std::optional<PopulatedIndex> train_and_add_across_ranks(
     if (env.rank == 0) {
       rendezvous.prepare_as_rank0();
       populated.index =
-          train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, env.seed);
+          train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, env.seed,
+                          training_rules(parse_index_key(plan.key), source.dim()));
       rendezvous.publish_trained(*populated.index);
       populated.train_seconds = core::seconds_since(build_start);
     }

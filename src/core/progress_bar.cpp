@@ -75,6 +75,24 @@ void ProgressBar::set_total(uint64_t total) {
   total_.store(total, std::memory_order_relaxed);
 }
 
+namespace {
+
+// "25.0 samples/s", or for slow steps (an OPQ round, a k-means iteration) the seconds each takes,
+// as tqdm does: "17.3 s/round" rather than "0.1 rounds/s".
+std::string format_rate(double rate, const std::string& unit) {
+  char text[64];
+  if (rate > 0 && rate < 1) {
+    std::string one = unit;
+    if (one.size() > 1 && one.back() == 's') one.pop_back();
+    std::snprintf(text, sizeof(text), "%.1f s/%s", 1.0 / rate, one.c_str());
+  } else {
+    std::snprintf(text, sizeof(text), "%.1f %s/s", rate, unit.c_str());
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string ProgressBar::render(const std::string& label, const std::string& unit, uint64_t count,
                                 uint64_t total, double elapsed_seconds, int width,
                                 const std::string& postfix) {
@@ -83,14 +101,14 @@ std::string ProgressBar::render(const std::string& label, const std::string& uni
   if (total > 0) {
     const double remaining =
         rate > 0 ? static_cast<double>(total > count ? total - count : 0) / rate : -1.0;
-    std::snprintf(stats, sizeof(stats), " %llu/%llu %s [%s<%s, %.1f %s/s]",
+    std::snprintf(stats, sizeof(stats), " %llu/%llu %s [%s<%s, %s]",
                   static_cast<unsigned long long>(count), static_cast<unsigned long long>(total),
                   unit.c_str(), format_duration(elapsed_seconds).c_str(),
-                  format_duration(remaining).c_str(), rate, unit.c_str());
+                  format_duration(remaining).c_str(), format_rate(rate, unit).c_str());
   } else {
-    std::snprintf(stats, sizeof(stats), " %llu %s [%s, %.1f %s/s]",
-                  static_cast<unsigned long long>(count), unit.c_str(),
-                  format_duration(elapsed_seconds).c_str(), rate, unit.c_str());
+    std::snprintf(stats, sizeof(stats), " %llu %s [%s, %s]", static_cast<unsigned long long>(count),
+                  unit.c_str(), format_duration(elapsed_seconds).c_str(),
+                  format_rate(rate, unit).c_str());
   }
   std::string tail = stats;
   if (!postfix.empty()) tail += " " + postfix;
@@ -144,6 +162,7 @@ void ProgressBar::draw(bool force) {
     std::fprintf(stderr, "\r\033[2K%s", line.c_str());
   } else {
     std::fprintf(stderr, "%s\n", line.c_str());
+    last_plain_line_ = line;
   }
   std::fflush(stderr);
 }
@@ -155,6 +174,7 @@ void ProgressBar::finish() {
   if (g_active_bar == this) g_active_bar = nullptr;
   if (!options_.enabled) return;
   const std::string line = current_line();
+  if (!tty_ && line == last_plain_line_) return;  // the last plain line already says it
   std::fprintf(stderr, tty_ ? "\r\033[2K%s\n" : "%s\n", line.c_str());
   std::fflush(stderr);
 }

@@ -58,6 +58,7 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_draw_;
   bool tty_ = false;
   bool finished_ = false;
+  std::string last_plain_line_;  // not printed again by finish() when nothing changed since
   mutable std::mutex postfix_mutex_;
   std::string postfix_;
 };

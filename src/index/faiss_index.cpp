@@ -14,8 +14,24 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/log.h"
+#include "index/distance_kernels.h"
 
 namespace clipret::index {
+
+namespace {
+
+// Logs, once, which kernels faiss's distance functions run on; referencing them here links
+// index/faiss_distance_overrides.cpp into every binary that builds or reads an index.
+void note_distance_kernels() {
+  static const bool noted = [] {
+    CLIPRET_LOG_DEBUG("faiss distance kernels: %s", faiss_distance_kernels_isa());
+    return true;
+  }();
+  (void)noted;
+}
+
+}  // namespace
 
 void IndexDeleter::operator()(faiss::Index* index) const {
   delete index;
@@ -46,6 +62,7 @@ faiss::Index* unwrap(faiss::Index* index) {
 }  // namespace
 
 IndexPtr create_empty_index(const std::string& key, int64_t dim, bool inner_product) {
+  note_distance_kernels();
   IndexPtr index;
   try {
     index.reset(
@@ -116,6 +133,7 @@ int io_flags(IndexStorage storage) {
 }  // namespace
 
 IndexPtr read_index_file(const std::string& path, IndexStorage storage) {
+  note_distance_kernels();
   std::error_code ec;
   CLIPRET_CHECK(std::filesystem::is_regular_file(path, ec), NotFound, "%s: index file not found",
                 path.c_str());

@@ -68,15 +68,15 @@ void train_transform(faiss::VectorTransform* transform, int64_t n, const float* 
 void train_ivf(faiss::IndexIVF* ivf, int64_t n, const float* x, const TrainingRules& rules,
                uint64_t seed, bool verbose) {
   auto stage = std::chrono::steady_clock::now();
-  CLIPRET_LOG_INFO("k-means of %zu lists over %lld vectors%s", ivf->nlist,
-                   static_cast<long long>(n),
-                   rules.two_level_min_lists > 0 &&
-                           static_cast<int64_t>(ivf->nlist) >= rules.two_level_min_lists
-                       ? ", in two levels"
-                       : "");
+  CLIPRET_LOG_INFO(
+      "k-means of %zu lists over %lld vectors%s", ivf->nlist, static_cast<long long>(n),
+      rules.two_level_min_lists > 0 && static_cast<int64_t>(ivf->nlist) >= rules.two_level_min_lists
+          ? ", in two levels"
+          : "");
   faiss::Index* quantizer = ivf->quantizer;
-  const bool kmeans = ivf->quantizer_trains_alone != 1 &&
-                      !(quantizer->is_trained && quantizer->ntotal == faiss::Index::idx_t(ivf->nlist));
+  const bool kmeans =
+      ivf->quantizer_trains_alone != 1 &&
+      !(quantizer->is_trained && quantizer->ntotal == faiss::Index::idx_t(ivf->nlist));
   if (kmeans) {
     std::vector<float> centroids;
     {
@@ -111,8 +111,8 @@ void train_ivf(faiss::IndexIVF* ivf, int64_t n, const float* x, const TrainingRu
     ivf->train_residual(rules.pq_rows, subset.data());
   } else {
     if (ivfpq != nullptr) {
-      CLIPRET_LOG_INFO("training the PQ codebooks (%zu x %d bits) on %lld residuals",
-                       ivfpq->pq.M, static_cast<int>(ivfpq->pq.nbits), static_cast<long long>(n));
+      CLIPRET_LOG_INFO("training the PQ codebooks (%zu x %d bits) on %lld residuals", ivfpq->pq.M,
+                       static_cast<int>(ivfpq->pq.nbits), static_cast<long long>(n));
     }
     ivf->train_residual(n, x);
   }

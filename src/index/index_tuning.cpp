@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/progress_bar.h"
 #include "core/stopwatch.h"
 #include "index/faiss_index.h"
 #include "index/index_key.h"
@@ -87,6 +88,11 @@ bool family_of(const std::string& key, ParamFamily* family) {
   return true;
 }
 
+// Probes a binary search over [lo, hi] makes.
+uint64_t bisection_probes(int64_t lo, int64_t hi) {
+  return static_cast<uint64_t>(std::ceil(std::log2(static_cast<double>(hi - lo + 2))));
+}
+
 // First v in [lo, hi] with pred(v) true (pred monotone false..true), or hi + 1.
 int64_t first_true(int64_t lo, int64_t hi, const std::function<bool(int64_t)>& pred) {
   int64_t a = lo;
@@ -149,7 +155,17 @@ std::string tune_index_param(faiss::Index* index, const std::string& key, const 
     return param;
   }
   CLIPRET_CHECK(nq > 0, Internal, "tune_index_param: no queries");
-  const auto set = [&](int64_t v) { apply_index_param(index, family.format(v)); };
+  // Each probe (one setting measured) is a step of the bar; the two bisections' counts are
+  // known, the final walk-down adds its steps as it goes.
+  core::ProgressBar bar(
+      {.label = "tuning " + family.format(family.hi).substr(0, family.format(family.hi).find('=')),
+       .unit = "settings",
+       .total = 1 + 2 * bisection_probes(family.lo, family.hi),
+       .enabled = options.show_progress});
+  const auto set = [&](int64_t v) {
+    apply_index_param(index, family.format(v));
+    bar.add(1);
+  };
 
   // Step A: the smallest value that retrieves enough neighbours.
   const int64_t k = std::max<int64_t>(
@@ -188,12 +204,16 @@ std::string tune_index_param(faiss::Index* index, const std::string& key, const 
       first_true(min_value, family.hi, [&](int64_t v) { return too_slow(v, timeout); });
   int64_t best = std::max(min_value, first_slow - 1);
   const double precision_timeout = std::min(1.0, family.precision_boost * timeout);
+  bar.set_total(bar.count() + 1);
   while (best > min_value && too_slow(best, precision_timeout)) {
+    bar.set_total(bar.count() + 1);
     best -= std::max<int64_t>(1, static_cast<int64_t>(std::floor(0.05 * (best - family.lo))));
     best = std::max(best, min_value);
   }
   const std::string param = family.format(best);
   apply_index_param(index, param);
+  bar.set_total(bar.count());
+  bar.finish();
   CLIPRET_LOG_INFO("tuned %s: %s (coverage of %lld neighbours reached from %lld)", key.c_str(),
                    param.c_str(), static_cast<long long>(k), static_cast<long long>(min_value));
   return param;

@@ -20,6 +20,7 @@ namespace clipret::index {
 struct TuningOptions {
   double max_index_query_time_ms = 10.0;  // target latency of one query (k = 40)
   int64_t min_nearest_neighbors_to_retrieve = 20;
+  bool show_progress = true;  // a bar counting the settings measured
 };
 
 // The parameters set before tuning (and the only ones for keys without a tunable family).

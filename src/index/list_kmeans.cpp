@@ -84,6 +84,11 @@ std::vector<int64_t> split_lists(const std::vector<int64_t>& sizes, int64_t k) {
   return shares;
 }
 
+// Work counted in millions of distances, rounded (a bar of billions reads badly).
+uint64_t millions(int64_t distances) {
+  return static_cast<uint64_t>((distances + 500000) / 1000000);
+}
+
 std::vector<float> flat_kmeans(const float* x, int64_t n, int64_t d, int64_t k,
                                const ListKmeansOptions& options) {
   core::ProgressBar bar({.label = "k-means of " + std::to_string(k) + " lists",
@@ -101,17 +106,16 @@ std::vector<float> flat_kmeans(const float* x, int64_t n, int64_t d, int64_t k,
 std::vector<float> two_level_kmeans(const float* x, int64_t n, int64_t d, int64_t k,
                                     const ListKmeansOptions& options) {
   const auto groups = std::max<int64_t>(1, std::llround(std::sqrt(static_cast<double>(k))));
-  // Progress counts distance computations: the first level's n * groups per iteration, then
-  // each group's rows times its lists.
-  const auto first_level_work = static_cast<uint64_t>(n * groups * options.max_iterations);
-  const auto second_level_work = static_cast<uint64_t>(n * (k / groups) * options.max_iterations);
+  // Progress counts distance computations, in millions: the first level's n * groups per
+  // iteration, then each group's rows times its lists.
+  const auto first_level_work = millions(n * groups * options.max_iterations);
+  const auto second_level_work = millions(n * (k / groups) * options.max_iterations);
   core::ProgressBar bar({.label = "k-means of " + std::to_string(k) + " lists (2 levels)",
-                         .unit = "distances",
+                         .unit = "M distances",
                          .total = first_level_work + second_level_work,
                          .enabled = options.show_progress});
-  const auto coarse = run_kmeans(x, n, d, groups, options, [&](int, double) {
-    bar.add(static_cast<uint64_t>(n * groups));
-  });
+  const auto coarse =
+      run_kmeans(x, n, d, groups, options, [&](int, double) { bar.add(millions(n * groups)); });
   std::vector<faiss::Index::idx_t> group_of(static_cast<size_t>(n));
   {
     faiss::IndexFlatL2 assigner(d);
@@ -127,7 +131,7 @@ std::vector<float> two_level_kmeans(const float* x, int64_t n, int64_t d, int64_
   // The first level's bar estimate assumed equal groups; the real work is known now.
   uint64_t work = bar.count();
   for (size_t g = 0; g < members.size(); ++g) {
-    work += static_cast<uint64_t>(sizes[g] * shares[g] * options.max_iterations);
+    work += millions(sizes[g] * shares[g] * options.max_iterations);
   }
   bar.set_total(work);
 
@@ -148,13 +152,14 @@ std::vector<float> two_level_kmeans(const float* x, int64_t n, int64_t d, int64_
     } else {
       part = run_kmeans(rows.data(), m, d, shares[g], options, [&](int, double) {
         ++iterations;
-        bar.add(static_cast<uint64_t>(m * shares[g]));
+        bar.add(millions(m * shares[g]));
       });
     }
     // A group that converged early is done: count the iterations it did not need.
-    bar.add(static_cast<uint64_t>(m * shares[g] * (options.max_iterations - iterations)));
+    bar.add(millions(m * shares[g] * (options.max_iterations - iterations)));
     centroids.insert(centroids.end(), part.begin(), part.end());
   }
+  bar.set_total(bar.count());  // per-group rounding to millions: end at exactly 100 %
   bar.finish();
   return centroids;
 }

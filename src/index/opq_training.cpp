@@ -41,11 +41,11 @@ void train_opq_rotation(faiss::OPQMatrix& opq, int64_t n, const float* x,
   opq.niter = 1;
   opq.max_train_points = static_cast<size_t>(options.max_rows);
   opq.verbose = options.verbose;
-  core::ProgressBar bar({.label = "OPQ rotation " + std::to_string(opq.d_in) + " -> " +
-                                  std::to_string(opq.d_out),
-                         .unit = "rounds",
-                         .total = static_cast<uint64_t>(options.rounds),
-                         .enabled = options.show_progress});
+  core::ProgressBar bar(
+      {.label = "OPQ rotation " + std::to_string(opq.d_in) + " -> " + std::to_string(opq.d_out),
+       .unit = "rounds",
+       .total = static_cast<uint64_t>(options.rounds),
+       .enabled = options.show_progress});
   try {
     for (int round = 0; round < options.rounds; ++round) {
       if (round > 0) restore_padding_columns(opq);

@@ -11,11 +11,11 @@ struct OPQMatrix;
 namespace clipret::index {
 
 struct OpqTrainingOptions {
-  int rounds = 50;             // outer iterations: PQ on the rotated rows, then a new rotation
-  int64_t max_rows = 65536;    // faiss's OPQMatrix::max_train_points
+  int rounds = 50;           // outer iterations: PQ on the rotated rows, then a new rotation
+  int64_t max_rows = 65536;  // faiss's OPQMatrix::max_train_points
   int first_round_pq_iterations = 40;  // faiss's OPQMatrix::niter_pq_0
   bool show_progress = true;
-  bool verbose = false;        // faiss's own lines (stdout, diverted by the caller)
+  bool verbose = false;  // faiss's own lines (stdout, diverted by the caller)
 };
 
 // Trains `opq` on the n rows `x` (its input dimension). The result is what faiss's

@@ -21,9 +21,8 @@ using TimePoint = std::chrono::steady_clock::time_point;
 PopulatedIndex train_and_add_here(const EmbeddingSource& source, const IndexPlan& plan,
                                   const AddOptions& add, uint64_t seed, TimePoint build_start) {
   PopulatedIndex populated;
-  populated.index =
-      train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, seed,
-                      training_rules(parse_index_key(plan.key), source.dim()));
+  populated.index = train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows,
+                                    seed, training_rules(parse_index_key(plan.key), source.dim()));
   populated.train_seconds = core::seconds_since(build_start);
   log_peak("training");
   reserve_index_storage(populated.index.get(), source.rows());

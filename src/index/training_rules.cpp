@@ -9,7 +9,7 @@ namespace clipret::index {
 namespace {
 
 // Measured on 50k x 64, 200k x 512 and 1M x 512 (bench/RESULTS.md, "index training rules").
-constexpr int kOpqRounds = 4;
+constexpr int kOpqRounds = 2;
 constexpr int64_t kOpqRows = 16384;
 constexpr int kOpqFirstPqIterations = 10;
 constexpr int64_t kPqRows = 16384;

@@ -14,12 +14,12 @@ namespace clipret::index {
 struct IndexKeyInfo;
 
 struct TrainingRules {
-  int opq_rounds = 50;        // outer OPQ iterations (rotation, then PQ, again)
-  int64_t opq_rows = 65536;   // rows the OPQ rotation is trained on
+  int opq_rounds = 50;               // outer OPQ iterations (rotation, then PQ, again)
+  int64_t opq_rows = 65536;          // rows the OPQ rotation is trained on
   int opq_first_pq_iterations = 40;  // k-means iterations of the first round's PQ (faiss: 40)
-  int64_t pq_rows = 65536;    // residuals the PQ codebooks are trained on
-  int pq_iterations = 25;     // k-means iterations of each PQ sub-quantizer (faiss: 25)
-  int kmeans_iterations = 10;  // most k-means iterations of the lists (IndexIVF's 10)
+  int64_t pq_rows = 65536;           // residuals the PQ codebooks are trained on
+  int pq_iterations = 25;            // k-means iterations of each PQ sub-quantizer (faiss: 25)
+  int kmeans_iterations = 10;        // most k-means iterations of the lists (IndexIVF's 10)
   // k-means of the lists stops once an iteration improves its objective by less than this
   // fraction (0: always run kmeans_iterations).
   double kmeans_min_improvement = 0.0;

@@ -30,6 +30,12 @@ TEST(ProgressBarTest, PostfixFollowsTheRateAndTheBarMakesRoom) {
   EXPECT_EQ(line.substr(line.size() - 14), "success 90.5 %") << line;
 }
 
+TEST(ProgressBarTest, SlowStepsShowSecondsPerStep) {
+  // One OPQ round in 34 s: 0.03 rounds/s would read as "0.0 rounds/s".
+  const std::string line = ProgressBar::render("OPQ rotation", "rounds", 1, 2, 34.0, 100);
+  EXPECT_NE(line.find("1/2 rounds [00:34<00:34, 34.0 s/round]"), std::string::npos) << line;
+}
+
 TEST(ProgressBarTest, HoursInDurations) {
   const std::string line = ProgressBar::render("x", "it", 1, 2, 3725.0, 100);
   EXPECT_NE(line.find("[1:02:05<1:02:05"), std::string::npos) << line;

@@ -60,8 +60,7 @@ void expect_same_opq_as_faiss(int d_in, int m, int d_out) {
   ASSERT_EQ(ours.A.size(), reference.A.size());
   ASSERT_EQ(ours.A.size(), static_cast<size_t>(d_in * d_out));
   for (size_t i = 0; i < ours.A.size(); ++i) {
-    ASSERT_NEAR(ours.A[i], reference.A[i], 1e-4) << "A[" << i << "] of " << d_in << " -> "
-                                                  << d_out;
+    ASSERT_NEAR(ours.A[i], reference.A[i], 1e-4) << "A[" << i << "] of " << d_in << " -> " << d_out;
   }
 }
 
@@ -77,9 +76,9 @@ TEST(OpqTrainingTest, RoundByRoundEqualsFaissOneCallWithPadding) {
 TEST(ListKmeansTest, TwoLevelQuantizesAboutAsWellAsFlat) {
   const auto e = testing::clustered_embeddings(12000, 16, 5, 200, 8, 0.5);
   constexpr int64_t kLists = 256;
-  const auto two_level = train_list_centroids(
-      e.values.data(), e.rows, e.dim, kLists,
-      {.max_iterations = 10, .two_level = true, .show_progress = false});
+  const auto two_level =
+      train_list_centroids(e.values.data(), e.rows, e.dim, kLists,
+                           {.max_iterations = 10, .two_level = true, .show_progress = false});
   ASSERT_EQ(two_level.size(), static_cast<size_t>(kLists * e.dim));
 
   faiss::ClusteringParameters cp;
@@ -105,7 +104,8 @@ TEST(ListKmeansTest, SphericalCentroidsAreUnitVectors) {
     ASSERT_EQ(centroids.size(), static_cast<size_t>(64 * e.dim));
     for (int64_t c = 0; c < 64; ++c) {
       double norm = 0;
-      for (int64_t j = 0; j < e.dim; ++j) norm += double(centroids[c * e.dim + j]) * centroids[c * e.dim + j];
+      for (int64_t j = 0; j < e.dim; ++j)
+        norm += double(centroids[c * e.dim + j]) * centroids[c * e.dim + j];
       EXPECT_NEAR(std::sqrt(norm), 1.0, 1e-4) << "centroid " << c;
     }
   }

@@ -1,10 +1,6 @@
 // bench/index_bench.cpp: the pieces of bench/index_bench.sh (not a Google Benchmark program:
 // each step is one long run, timed and measured by the script under GNU time).
 //   index_bench gen FOLDER ROWS DIM FILES        clustered float16 embeddings, like CLIP's
-//   index_bench peer FOLDER KEY TRAIN_ROWS OUT   the same key built by plain faiss: all rows in
-//                                                RAM, trained on the first rows, default search
-//                                                parameters (no tuning), default threads,
-//                                                polysemous off
 //   index_bench kmeans FOLDER ROWS LISTS         k-means of the lists, OpenBLAS on 1 thread vs all
 //   index_bench rules FOLDER KEY TRAIN_ROWS RULES  our trainer with other training rules
 //                                                (faiss | ours | name=value,...: opq_rounds,
@@ -126,28 +122,6 @@ int kmeans(const std::string& folder, int64_t rows, int64_t lists) {
                 static_cast<long long>(source.dim()), wide ? "on every core" : "on one thread",
                 now_seconds() - start);
   }
-  return 0;
-}
-
-int peer(const std::string& folder, const std::string& key, int64_t train_rows,
-         const std::string& out) {
-  const double start = now_seconds();
-  const auto source = EmbeddingSource::open(folder);
-  std::vector<float> all(source.rows() * source.dim());
-  source.read_rows(0, source.rows(), all.data());
-  std::unique_ptr<faiss::Index> index(
-      faiss::index_factory(source.dim(), key.c_str(), faiss::METRIC_INNER_PRODUCT));
-  faiss::Index* inner = index.get();
-  while (auto* pre = dynamic_cast<faiss::IndexPreTransform*>(inner)) inner = pre->index;
-  if (auto* pq = dynamic_cast<faiss::IndexIVFPQ*>(inner)) pq->do_polysemous_training = false;
-  const double loaded = now_seconds();
-  if (!index->is_trained) index->train(std::min(train_rows, source.rows()), all.data());
-  const double trained = now_seconds();
-  index->add(source.rows(), all.data());
-  const double added = now_seconds();
-  faiss::write_index(index.get(), out.c_str());
-  std::printf("peer %s: load %.1f s, train %.1f s, add %.1f s, total %.1f s\n", key.c_str(),
-              loaded - start, trained - loaded, added - trained, now_seconds() - start);
   return 0;
 }
 
@@ -299,19 +273,16 @@ int main(int argc, char** argv) {
   return 1;
 #endif
   const std::vector<std::string> a(argv + 1, argv + argc);
-  // The peer runs as plain faiss does: OpenMP and OpenBLAS at their defaults (every core each).
-  // gen and eval use the settings of `clip-retrieval index` (and of the back, which serves the
-  // index), so both indices are searched alike.
-  if (a.empty() || a[0] != "peer") {
-    clipret::index::set_faiss_threads(
-        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  }
+  // The settings of `clip-retrieval index` (and of the back, which serves the index), so both
+  // indices are searched alike by eval. The peer is bench/index_peer.cpp.
+  clipret::index::set_faiss_threads(
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   if (a.size() == 5 && a[0] == "gen")
     return gen(a[1], std::stoll(a[2]), std::stoll(a[3]), std::stoi(a[4]));
   if (a.size() == 4 && a[0] == "kmeans") return kmeans(a[1], std::stoll(a[2]), std::stoll(a[3]));
-  if (a.size() == 5 && a[0] == "peer") return peer(a[1], a[2], std::stoll(a[3]), a[4]);
   if (a.size() == 5 && a[0] == "rules") return rules(a[1], a[2], std::stoll(a[3]), a[4]);
   if (a.size() >= 3 && a[0] == "eval") return eval(a[1], {a.begin() + 2, a.end()});
-  std::fprintf(stderr, "usage: index_bench gen|peer|eval ... (see bench/index_bench.cpp)\n");
+  std::fprintf(stderr,
+               "usage: index_bench gen|kmeans|rules|eval ... (see bench/index_bench.cpp)\n");
   return 2;
 }

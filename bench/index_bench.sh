@@ -2,14 +2,15 @@
 # bench/index_bench.sh: `clip-retrieval index` against plain faiss building the same key, on
 # clustered float16 embeddings (index_bench gen), one row per ROWSxDIM@BUDGET case. For each:
 # our build (selection, training by index/training_rules.cpp, adding, tuning to the default
-# 10 ms, metrics) under GNU time; the same key built by plain faiss (index_bench peer: every row
-# in RAM, index->train with faiss's defaults — 50 OPQ rounds, 65,536-row OPQ and PQ samples, a
+# 10 ms, metrics) under GNU time; the same key built by plain faiss (index_peer: every row
+# in RAM, Debian faiss's own distance functions, index->train with faiss's defaults — 50 OPQ rounds, 65,536-row OPQ and PQ samples, a
 # flat 10-iteration k-means — polysemous off, faiss's default threads); then both evaluated by
 # index_bench eval (recall@10 of 1,000 queries against exact search, single-query latency), the
 # peer at faiss's default search parameters and at our tuned ones. Run on a quiet machine;
 # results go to bench/RESULTS.md by hand. The peer of an OPQ256_768 key trains for about an
 # hour on 2 cores (most of it in OPQ); SKIP_PEER=1 leaves the peers out.
-#   bench/index_bench.sh BUILD_DIR WORK_DIR [CASE...]     CASE: ROWS:DIM:BUDGET, e.g. 50000:64:4M
+#   bench/index_bench.sh BUILD_DIR WORK_DIR [CASE...]     CASE: ROWS:DIM:BUDGET[:nopeer],
+#                                                         e.g. 50000:64:4M
 # Default cases: the four of issue 17 (50000:64:4M 200000:512:100M 1000000:512:1G 1000000:512:4G).
 set -eu
 build=$1
@@ -18,6 +19,7 @@ shift 2
 [ $# -gt 0 ] || set -- 50000:64:4M 200000:512:100M 1000000:512:1G 1000000:512:4G
 cli=$build/src/cli/clip-retrieval
 tool=$build/bench/index_bench
+peer_tool=$build/bench/index_peer
 mkdir -p "$work"
 echo "== $(date -u) $(grep -m1 'model name' /proc/cpuinfo) $(nproc) cores; load $(cat /proc/loadavg)"
 echo "== instruction sets: $(grep -o -w 'avx2\|fma\|avx512[a-z_0-9]*' /proc/cpuinfo | sort -u | tr '\n' ' ')"
@@ -27,6 +29,8 @@ for case in "$@"; do
   rest=${case#*:}
   dim=${rest%%:*}
   budget=${rest#*:}
+  peer=1
+  case $budget in *:nopeer) budget=${budget%:nopeer}; peer=0 ;; esac
   data=$work/${rows}x$dim
   if [ ! -d "$data/emb/img_emb" ]; then
     files=$(( (rows + 99999) / 100000 ))
@@ -43,10 +47,10 @@ for case in "$@"; do
   param=$(sed -n 's/.*"index_param": "\(.*\)",/\1/p' "$out/image.json")
   train=$(sed -n 's/.*"train_vectors": \([0-9]*\),/\1/p' "$out/image.json")
   evals="$out/image.index"
-  if [ "${SKIP_PEER:-0}" != 1 ]; then
+  if [ "${SKIP_PEER:-0}" != 1 ] && [ "$peer" = 1 ]; then
     echo "== $(date -u +%H:%M:%S) plain faiss peer: $key trained on the first $train rows"
     /usr/bin/time -f "plain faiss: %e s wall, %U s user, %S s sys, %M KB peak RSS" \
-      "$tool" peer "$data/emb/img_emb" "$key" "$train" "$data/peer_$budget.index"
+      "$peer_tool" "$data/emb/img_emb" "$key" "$train" "$data/peer_$budget.index"
     evals="$evals $data/peer_$budget.index@defaults"
     [ -z "$param" ] || evals="$evals $data/peer_$budget.index@$param"
   fi

@@ -91,9 +91,8 @@ IndexKeyInfo parse_index_key(const std::string& key) {
   } else if (parts.size() == 1 && take(first, "HNSW") && take_number(first, &info.hnsw_m) &&
              first.empty()) {
     info.family = IndexFamily::kHnsw;
-  } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) && !hnsw_coarse &&
-             parts[1] == "Flat") {
-    info.family = IndexFamily::kIvfFlat;
+  } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) && parts[1] == "Flat") {
+    info.family = IndexFamily::kIvfFlat;  // hnsw_m > 0: an HNSW coarse quantizer
   } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) && !hnsw_coarse &&
              parse_pq(parts[1], &info)) {
     info.family = IndexFamily::kIvfPq;
@@ -143,7 +142,8 @@ int64_t fixed_index_bytes(const IndexKeyInfo& key, int64_t d, bool inner_product
     case IndexFamily::kHnsw:
       return 0;
     case IndexFamily::kIvfFlat:
-      return kFloatBytes * key.nlist * d;
+      return kFloatBytes * key.nlist * d +
+             (key.hnsw_m > 0 ? key.nlist * hnsw_graph_bytes_per_node(key.hnsw_m) : 0);
     case IndexFamily::kIvfPq:
     case IndexFamily::kOpqIvfPq:
     case IndexFamily::kOpqIvfHnswPq:

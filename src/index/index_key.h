@@ -1,7 +1,7 @@
 // index/index_key.h: what a faiss index_factory key means for memory: its family and sizes.
 //
 // The keys autofaiss proposes (and the ones a user may force) are parsed from their digits:
-//   Flat | HNSW{M} | IVF{c},Flat | IVF{c},PQ{pq}[x{bits}] |
+//   Flat | HNSW{M} | IVF{c}[_HNSW{M}],Flat | IVF{c},PQ{pq}[x{bits}] |
 //   OPQ{m}_{y},IVF{c}[_HNSW{M}],PQ{pq}[x{bits}] |
 //   Pad{y},IVF{c}_HNSW{M},PQ{pq}[x{bits}]
 // Anything else is kOther: it can still be built, but its size cannot be estimated.

@@ -74,7 +74,12 @@ bool family_of(const std::string& key, ParamFamily* family) {
                  kMaxEfSearch, 6};
       return true;
     case IndexFamily::kIvfFlat:
-      *family = {nprobe_param, 1, info.nlist, 6};
+      if (info.hnsw_m > 0) {  // an HNSW coarse quantizer searches with efSearch = 2 nprobe
+        *family = {[](int64_t v) { return nprobe_param(v) + ",efSearch=" + std::to_string(2 * v); },
+                   1, std::min(kMaxNprobe, info.nlist), 6};
+      } else {
+        *family = {nprobe_param, 1, info.nlist, 6};
+      }
       return true;
     case IndexFamily::kFlat:
       return false;

@@ -111,7 +111,14 @@ TEST(IndexSelectionTest, KeyParsing) {
   EXPECT_EQ(parse_index_key("Pad768,IVF4096_HNSW32,PQ64x4").pq_bits, 4);
   EXPECT_EQ(parse_index_key("IVF256,PQ16x8").family, IndexFamily::kIvfPq);
   EXPECT_EQ(parse_index_key("IVF256,SQ8").family, IndexFamily::kOther);
-  EXPECT_EQ(parse_index_key("IVF16384_HNSW32,Flat").family, IndexFamily::kOther);
+  const auto ivf_hnsw_flat = parse_index_key("IVF16384_HNSW32,Flat");
+  EXPECT_EQ(ivf_hnsw_flat.family, IndexFamily::kIvfFlat);
+  EXPECT_EQ(ivf_hnsw_flat.nlist, 16384);
+  EXPECT_EQ(ivf_hnsw_flat.hnsw_m, 32);
+  // Its coarse quantizer's graph counts like the PQ keys' (64 links of 4 bytes and 20 of
+  // bookkeeping per centroid), beside the centroids and the vectors with their ids.
+  EXPECT_EQ(estimated_index_bytes(ivf_hnsw_flat, 1000000, 512, false),
+            1000000 * (512 * 4 + 8) + 16384 * 512 * 4 + 16384 * (64 * 4 + 20));
   EXPECT_EQ(parse_index_key("HNSW32x").family, IndexFamily::kOther);
   EXPECT_EQ(parse_index_key("OPQ16_64,IVF256,PQ16x8np").family, IndexFamily::kOpqIvfPq);
   EXPECT_EQ(parse_index_key("Pad768,IVF4096,PQ64").family, IndexFamily::kOther);

@@ -3,22 +3,23 @@
 // faiss's own training defaults, index->add, default search parameters (no tuning), faiss's
 // default threads (OpenMP and OpenBLAS on every core), polysemous training off.
 //   index_peer FOLDER KEY TRAIN_ROWS OUT
-// Its own binary, apart from index_bench: it must not link index/faiss_distance_overrides.cpp
-// (nothing here references index/faiss_index.cpp, which pulls it in), so faiss runs its own
-// distance functions (the baseline build's scalar loops; `nm index_peer` shows no
-// faiss_distance_kernels_isa).
+// Its own binary, apart from index_bench, linked to faiss itself rather than `clipret_faiss`, so
+// faiss runs its own distance functions (Debian's baseline build: scalar loops; `nm index_peer`
+// shows no faiss_distance_kernels_isa). Rows are read with core's npy reader for that reason.
 #include <faiss/IndexIVFPQ.h>
 #include <faiss/IndexPreTransform.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "index/embedding_source.h"
+#include "core/npy_reader.h"
 
 namespace {
 
@@ -26,21 +27,42 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Every .npy under `folder` in sorted path order (as `clip-retrieval index` reads them), as
+// float32 rows; sets *dim.
+std::vector<float> read_all_rows(const std::string& folder, int64_t* dim) {
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".npy") {
+      paths.push_back(entry.path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<float> rows;
+  for (const auto& path : paths) {
+    const auto file = clipret::core::NpyReader::open(path);
+    *dim = static_cast<int64_t>(file.row_elements());
+    const size_t at = rows.size();
+    rows.resize(at + file.rows() * file.row_elements());
+    file.read_rows_f32(0, file.rows(), rows.data() + at);
+  }
+  return rows;
+}
+
 int peer(const std::string& folder, const std::string& key, int64_t train_rows,
          const std::string& out) {
   const double start = now_seconds();
-  const auto source = clipret::index::EmbeddingSource::open(folder);
-  std::vector<float> all(source.rows() * source.dim());
-  source.read_rows(0, source.rows(), all.data());
+  int64_t dim = 0;
+  const std::vector<float> all = read_all_rows(folder, &dim);
+  const int64_t rows = dim > 0 ? static_cast<int64_t>(all.size()) / dim : 0;
   std::unique_ptr<faiss::Index> index(
-      faiss::index_factory(source.dim(), key.c_str(), faiss::METRIC_INNER_PRODUCT));
+      faiss::index_factory(dim, key.c_str(), faiss::METRIC_INNER_PRODUCT));
   faiss::Index* inner = index.get();
   while (auto* pre = dynamic_cast<faiss::IndexPreTransform*>(inner)) inner = pre->index;
   if (auto* pq = dynamic_cast<faiss::IndexIVFPQ*>(inner)) pq->do_polysemous_training = false;
   const double loaded = now_seconds();
-  if (!index->is_trained) index->train(std::min(train_rows, source.rows()), all.data());
+  if (!index->is_trained) index->train(std::min(train_rows, rows), all.data());
   const double trained = now_seconds();
-  index->add(source.rows(), all.data());
+  index->add(rows, all.data());
   const double added = now_seconds();
   faiss::write_index(index.get(), out.c_str());
   std::printf("peer %s: load %.1f s, train %.1f s, add %.1f s, total %.1f s\n", key.c_str(),

@@ -6,7 +6,8 @@
 // loops (no SSE3, let alone AVX: `objdump -d distances_simd.cpp.o` shows no ymm register). They
 // were 90 % of the time adding 1M vectors to an OPQ-PQ index and most of an HNSW build.
 // index/faiss_distance_overrides.cpp defines faiss's own symbols of that object file on top of
-// these tables, so the linker never takes faiss's copy (docs/index.md, "Distance kernels").
+// these tables, linked ahead of libfaiss.a so that the linker never takes faiss's copy
+// (src/index/CMakeLists.txt, `clipret_faiss`; docs/index.md, "Distance kernels").
 #pragma once
 
 #include <cstddef>
@@ -38,8 +39,7 @@ const DistanceKernels& distance_kernels();
 // Every kernel set the CPU can run, best first (tests compare each with faiss's own).
 const DistanceKernels* const* supported_distance_kernels(size_t* count);
 
-// The instruction set of the kernels faiss's distance functions run on in this process. Defined
-// with those functions (index/faiss_distance_overrides.cpp): calling it links them in.
+// The instruction set of the kernels faiss's distance functions run on in this process.
 const char* faiss_distance_kernels_isa();
 
 }  // namespace clipret::index

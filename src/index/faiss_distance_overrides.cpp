@@ -3,8 +3,8 @@
 // defined on the run-time-selected kernels of index/distance_kernels.h. Same contracts as
 // faiss's: results equal to faiss's own to float rounding, argmins the first minimum
 // (tests/index/distance_kernels_test.cpp compares every function with Debian's compiled faiss).
-// The object is pulled into every binary that links the index library's faiss wrapper through
-// faiss_distance_kernels_isa(), which index/faiss_index.cpp references.
+// Linked whole, ahead of libfaiss.a, into every target that links `clipret_faiss`
+// (src/index/CMakeLists.txt).
 #include <faiss/utils/distances.h>
 #include <faiss/utils/utils.h>
 

@@ -21,8 +21,7 @@ namespace clipret::index {
 
 namespace {
 
-// Logs, once, which kernels faiss's distance functions run on; referencing them here links
-// index/faiss_distance_overrides.cpp into every binary that builds or reads an index.
+// Logs, once, which kernels faiss's distance functions run on (index/distance_kernels.h).
 void note_distance_kernels() {
   static const bool noted = [] {
     CLIPRET_LOG_DEBUG("faiss distance kernels: %s", faiss_distance_kernels_isa());

@@ -125,11 +125,10 @@ int kmeans(const std::string& folder, int64_t rows, int64_t lists) {
   return 0;
 }
 
-clipret::index::TrainingRules parse_rules(const std::string& key, int64_t dim,
-                                          const std::string& text) {
+clipret::index::TrainingRules parse_rules(const std::string& key, const std::string& text) {
   using clipret::index::TrainingRules;
   if (text == "faiss") return clipret::index::faiss_training_rules();
-  TrainingRules rules = clipret::index::training_rules(clipret::index::parse_index_key(key), dim);
+  TrainingRules rules = clipret::index::training_rules(clipret::index::parse_index_key(key));
   if (text == "ours") return rules;
   size_t begin = 0;
   while (begin < text.size()) {
@@ -165,7 +164,7 @@ clipret::index::TrainingRules parse_rules(const std::string& key, int64_t dim,
 int rules(const std::string& folder, const std::string& key, int64_t train_rows,
           const std::string& rules_text) {
   const auto source = EmbeddingSource::open(folder);
-  const auto rules = parse_rules(key, source.dim(), rules_text);
+  const auto rules = parse_rules(key, rules_text);
   std::printf(
       "rules %s: opq_rounds %d opq_rows %lld pq_rows %lld kmeans_iterations %d "
       "min_improvement %g two_level %lld opq_first %d pq_iterations %d\n",

@@ -162,11 +162,11 @@ std::string tune_index_param(faiss::Index* index, const std::string& key, const 
   CLIPRET_CHECK(nq > 0, Internal, "tune_index_param: no queries");
   // Each probe (one setting measured) is a step of the bar; the two bisections' counts are
   // known, the final walk-down adds its steps as it goes.
-  core::ProgressBar bar(
-      {.label = "tuning " + family.format(family.hi).substr(0, family.format(family.hi).find('=')),
-       .unit = "settings",
-       .total = 1 + 2 * bisection_probes(family.lo, family.hi),
-       .enabled = options.show_progress});
+  const std::string widest = family.format(family.hi);  // "nprobe=..." / "efSearch=..."
+  core::ProgressBar bar({.label = "tuning " + widest.substr(0, widest.find('=')),
+                         .unit = "settings",
+                         .total = 1 + 2 * bisection_probes(family.lo, family.hi),
+                         .enabled = options.show_progress});
   const auto set = [&](int64_t v) {
     apply_index_param(index, family.format(v));
     bar.add(1);

@@ -22,7 +22,7 @@ PopulatedIndex train_and_add_here(const EmbeddingSource& source, const IndexPlan
                                   const AddOptions& add, uint64_t seed, TimePoint build_start) {
   PopulatedIndex populated;
   populated.index = train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows,
-                                    seed, training_rules(parse_index_key(plan.key), source.dim()));
+                                    seed, training_rules(parse_index_key(plan.key)));
   populated.train_seconds = core::seconds_since(build_start);
   log_peak("training");
   reserve_index_storage(populated.index.get(), source.rows());
@@ -44,7 +44,7 @@ std::optional<PopulatedIndex> train_and_add_across_ranks(
       rendezvous.prepare_as_rank0();
       populated.index =
           train_new_index(source, plan.key, plan.inner_product, plan.memory.train_rows, env.seed,
-                          training_rules(parse_index_key(plan.key), source.dim()));
+                          training_rules(parse_index_key(plan.key)));
       rendezvous.publish_trained(*populated.index);
       populated.train_seconds = core::seconds_since(build_start);
     }

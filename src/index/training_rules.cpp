@@ -23,8 +23,7 @@ TrainingRules faiss_training_rules() {
   return {};
 }
 
-TrainingRules training_rules(const IndexKeyInfo& key, int64_t dim) {
-  (void)dim;
+TrainingRules training_rules(const IndexKeyInfo& key) {
   TrainingRules rules;
   rules.opq_rounds = kOpqRounds;
   rules.opq_rows = kOpqRows;

@@ -31,7 +31,7 @@ struct TrainingRules {
 // What faiss 1.7.3 does when an index is trained with index->train (the peer's rules).
 TrainingRules faiss_training_rules();
 
-// The rules `clip-retrieval index` trains `key` with, for vectors of dimension `dim`.
-TrainingRules training_rules(const IndexKeyInfo& key, int64_t dim);
+// The rules `clip-retrieval index` trains `key` with.
+TrainingRules training_rules(const IndexKeyInfo& key);
 
 }  // namespace clipret::index

@@ -132,7 +132,7 @@ TEST(TrainingRulesTest, FaissRulesAreFaissDefaults) {
 TEST(TrainingRulesTest, SamplesStayWithinFaissLimitsAndAboveItsWarning) {
   for (const char* key : {"OPQ48_96,IVF1024_HNSW32,PQ48x8", "OPQ256_768,IVF16384_HNSW32,PQ256x8",
                           "IVF4096,PQ64x8", "IVF1024,Flat"}) {
-    const TrainingRules rules = training_rules(parse_index_key(key), 512);
+    const TrainingRules rules = training_rules(parse_index_key(key));
     const faiss::ClusteringParameters cp;
     // Never more than faiss itself would use, never under faiss's 39 points per centroid of
     // each 256-centroid codebook.
@@ -143,10 +143,9 @@ TEST(TrainingRulesTest, SamplesStayWithinFaissLimitsAndAboveItsWarning) {
     EXPECT_GE(rules.opq_rounds, 1) << key;
     EXPECT_GE(rules.kmeans_iterations, 1) << key;
   }
-  EXPECT_GT(training_rules(parse_index_key("OPQ256_768,IVF16384_HNSW32,PQ256x8"), 512)
-                .two_level_min_lists,
-            0);
-  EXPECT_EQ(training_rules(parse_index_key("IVF1024,Flat"), 512).two_level_min_lists, 0);
+  EXPECT_GT(
+      training_rules(parse_index_key("OPQ256_768,IVF16384_HNSW32,PQ256x8")).two_level_min_lists, 0);
+  EXPECT_EQ(training_rules(parse_index_key("IVF1024,Flat")).two_level_min_lists, 0);
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 //                                                min_improvement, two_level), then adding,
 //                                                tuning to 10 ms and recall@10: one row of a
 //                                                sweep deciding index/training_rules.cpp
+//   index_bench autofaiss-key ROWS DIM BUDGET    the key autofaiss chooses (without our measured
+//                                                replacement), which the peer builds
 //   index_bench eval FOLDER INDEX[@PARAMS]...    recall@10 against exact search (1,000 queries
 //                                                drawn from the data) and single-query latency;
 //                                                @defaults: faiss's default search parameters,
@@ -41,8 +43,10 @@
 #include "index/faiss_threads.h"
 #include "index/index_key.h"
 #include "index/index_metrics.h"
+#include "index/index_selection.h"
 #include "index/index_trainer.h"
 #include "index/index_tuning.h"
+#include "index/memory_string.h"
 #include "index/training_rules.h"
 
 namespace {
@@ -264,6 +268,18 @@ int eval(const std::string& folder, const std::vector<std::string>& paths) {
   return 0;
 }
 
+int autofaiss_key(int64_t rows, int64_t dim, const std::string& budget) {
+  clipret::index::SelectionInput in;
+  in.vectors = rows;
+  in.dim = dim;
+  in.max_index_bytes = clipret::index::parse_memory_string(budget, "max_index_memory_usage");
+  in.measured_replacements = false;
+  const auto keys = clipret::index::select_index_keys(in);
+  if (keys.empty()) return 1;
+  std::printf("%s\n", keys.front().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -280,8 +296,11 @@ int main(int argc, char** argv) {
     return gen(a[1], std::stoll(a[2]), std::stoll(a[3]), std::stoi(a[4]));
   if (a.size() == 4 && a[0] == "kmeans") return kmeans(a[1], std::stoll(a[2]), std::stoll(a[3]));
   if (a.size() == 5 && a[0] == "rules") return rules(a[1], a[2], std::stoll(a[3]), a[4]);
+  if (a.size() == 4 && a[0] == "autofaiss-key")
+    return autofaiss_key(std::stoll(a[1]), std::stoll(a[2]), a[3]);
   if (a.size() >= 3 && a[0] == "eval") return eval(a[1], {a.begin() + 2, a.end()});
-  std::fprintf(stderr,
-               "usage: index_bench gen|kmeans|rules|eval ... (see bench/index_bench.cpp)\n");
+  std::fprintf(
+      stderr,
+      "usage: index_bench gen|kmeans|rules|autofaiss-key|eval ... (see bench/index_bench.cpp)\n");
   return 2;
 }

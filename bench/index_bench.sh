@@ -1,8 +1,9 @@
 #!/bin/sh
-# bench/index_bench.sh: `clip-retrieval index` against plain faiss building the same key, on
+# bench/index_bench.sh: `clip-retrieval index` against plain faiss building autofaiss's key, on
 # clustered float16 embeddings (index_bench gen), one row per ROWSxDIM@BUDGET case. For each:
 # our build (selection, training by index/training_rules.cpp, adding, tuning to the default
-# 10 ms, metrics) under GNU time; the same key built by plain faiss (index_peer: every row
+# 10 ms, metrics) under GNU time; autofaiss's key for the case (ours, or the one our measured
+# replacement stands in for: `index_bench autofaiss-key`) built by plain faiss (index_peer: every row
 # in RAM, Debian faiss's own distance functions, index->train with faiss's defaults — 50 OPQ rounds, 65,536-row OPQ and PQ samples, a
 # flat 10-iteration k-means — polysemous off, faiss's default threads); then both evaluated by
 # index_bench eval (recall@10 of 1,000 queries against exact search, single-query latency), the
@@ -47,10 +48,12 @@ for case in "$@"; do
   param=$(sed -n 's/.*"index_param": "\(.*\)",/\1/p' "$out/image.json")
   train=$(sed -n 's/.*"train_vectors": \([0-9]*\),/\1/p' "$out/image.json")
   evals="$out/image.index"
+  peer_key=$("$tool" autofaiss-key "$rows" "$dim" "$budget")
+  [ "$peer_key" = "$key" ] || echo "== ours: $key; autofaiss's key (the peer's): $peer_key"
   if [ "${SKIP_PEER:-0}" != 1 ] && [ "$peer" = 1 ]; then
-    echo "== $(date -u +%H:%M:%S) plain faiss peer: $key trained on the first $train rows"
+    echo "== $(date -u +%H:%M:%S) plain faiss peer: $peer_key trained on the first $train rows"
     /usr/bin/time -f "plain faiss: %e s wall, %U s user, %S s sys, %M KB peak RSS" \
-      "$peer_tool" "$data/emb/img_emb" "$key" "$train" "$data/peer_$budget.index"
+      "$peer_tool" "$data/emb/img_emb" "$peer_key" "$train" "$data/peer_$budget.index"
     evals="$evals $data/peer_$budget.index@defaults"
     [ -z "$param" ] || evals="$evals $data/peer_$budget.index@$param"
   fi

@@ -26,7 +26,7 @@ int64_t hnsw_graph_bytes_per_node(int64_t m) {
 bool IndexKeyInfo::is_ivf() const {
   return family == IndexFamily::kIvfFlat || family == IndexFamily::kIvfPq ||
          family == IndexFamily::kOpqIvfPq || family == IndexFamily::kOpqIvfHnswPq ||
-         family == IndexFamily::kPadIvfHnswPq;
+         family == IndexFamily::kPadIvfHnswPq || family == IndexFamily::kIvfSq;
 }
 
 namespace {
@@ -54,6 +54,19 @@ bool parse_pq(std::string_view s, IndexKeyInfo* info) {
   if (!take(s, "PQ") || !take_number(s, &info->pq_m)) return false;
   if (take(s, "x") && !take_number(s, &info->pq_bits)) return false;
   take(s, "np");
+  return s.empty();
+}
+
+// "SQ4", "SQ6", "SQ8" or "SQfp16" (faiss's uniform-per-dimension scalar quantizers), the whole
+// of `s`.
+bool parse_sq(std::string_view s, IndexKeyInfo* info) {
+  if (!take(s, "SQ")) return false;
+  if (take(s, "fp16")) {
+    info->sq_bits = 16;
+  } else if (!take_number(s, &info->sq_bits) ||
+             (info->sq_bits != 4 && info->sq_bits != 6 && info->sq_bits != 8)) {
+    return false;
+  }
   return s.empty();
 }
 
@@ -93,6 +106,9 @@ IndexKeyInfo parse_index_key(const std::string& key) {
     info.family = IndexFamily::kHnsw;
   } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) && parts[1] == "Flat") {
     info.family = IndexFamily::kIvfFlat;  // hnsw_m > 0: an HNSW coarse quantizer
+  } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) &&
+             parse_sq(parts[1], &info)) {
+    info.family = IndexFamily::kIvfSq;
   } else if (parts.size() == 2 && parse_ivf(parts[0], &info, &hnsw_coarse) && !hnsw_coarse &&
              parse_pq(parts[1], &info)) {
     info.family = IndexFamily::kIvfPq;
@@ -129,6 +145,8 @@ int64_t per_vector_index_bytes(const IndexKeyInfo& key, int64_t d, bool make_dir
     case IndexFamily::kOpqIvfHnswPq:
     case IndexFamily::kPadIvfHnswPq:
       return key.pq_code_bytes() + kIdBytes + direct_map;
+    case IndexFamily::kIvfSq:
+      return key.sq_code_bytes(d) + kIdBytes + direct_map;
     case IndexFamily::kOther:
       break;
   }
@@ -142,8 +160,13 @@ int64_t fixed_index_bytes(const IndexKeyInfo& key, int64_t d, bool inner_product
     case IndexFamily::kHnsw:
       return 0;
     case IndexFamily::kIvfFlat:
-      return kFloatBytes * key.nlist * d +
-             (key.hnsw_m > 0 ? key.nlist * hnsw_graph_bytes_per_node(key.hnsw_m) : 0);
+    case IndexFamily::kIvfSq: {
+      int64_t bytes = kFloatBytes * key.nlist * d;
+      if (key.hnsw_m > 0) bytes += key.nlist * hnsw_graph_bytes_per_node(key.hnsw_m);
+      // SQ4/6/8's trained range: a minimum and a width per dimension (fp16 has none).
+      if (key.family == IndexFamily::kIvfSq && key.sq_bits != 16) bytes += 2 * kFloatBytes * d;
+      return bytes;
+    }
     case IndexFamily::kIvfPq:
     case IndexFamily::kOpqIvfPq:
     case IndexFamily::kOpqIvfHnswPq:
@@ -177,7 +200,8 @@ int64_t estimated_index_bytes(const IndexKeyInfo& key, int64_t n, int64_t d, boo
 
 int64_t autofaiss_index_bytes(const IndexKeyInfo& key, int64_t n, int64_t d, bool make_direct_map) {
   const int64_t direct_map = make_direct_map ? kIdBytes * n : 0;
-  if (key.family == IndexFamily::kIvfPq) return -1;  // not a key autofaiss sizes
+  // Not keys autofaiss sizes.
+  if (key.family == IndexFamily::kIvfPq || key.family == IndexFamily::kIvfSq) return -1;
   switch (key.family) {
     case IndexFamily::kFlat:
       return kFloatBytes * n * d;
@@ -195,6 +219,7 @@ int64_t autofaiss_index_bytes(const IndexKeyInfo& key, int64_t n, int64_t d, boo
       if (key.family != IndexFamily::kPadIvfHnswPq) bytes += kFloatBytes * key.opq_m * key.out_dim;
       return bytes;
     }
+    case IndexFamily::kIvfSq:
     case IndexFamily::kOther:
       break;
   }

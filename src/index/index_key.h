@@ -3,7 +3,7 @@
 // The keys autofaiss proposes (and the ones a user may force) are parsed from their digits:
 //   Flat | HNSW{M} | IVF{c}[_HNSW{M}],Flat | IVF{c},PQ{pq}[x{bits}] |
 //   OPQ{m}_{y},IVF{c}[_HNSW{M}],PQ{pq}[x{bits}] |
-//   Pad{y},IVF{c}_HNSW{M},PQ{pq}[x{bits}]
+//   Pad{y},IVF{c}_HNSW{M},PQ{pq}[x{bits}] | IVF{c}[_HNSW{M}],SQ{4|6|8|fp16}
 // Anything else is kOther: it can still be built, but its size cannot be estimated.
 #pragma once
 
@@ -20,6 +20,7 @@ enum class IndexFamily {
   kOpqIvfPq,      // OPQ rotation, flat coarse quantizer, product-quantized lists
   kOpqIvfHnswPq,  // same with an HNSW coarse quantizer (large nlist)
   kPadIvfHnswPq,  // zero padding instead of OPQ
+  kIvfSq,         // inverted lists of scalar-quantized residuals (hnsw_m > 0: HNSW coarse)
   kOther,
 };
 
@@ -31,10 +32,13 @@ struct IndexKeyInfo {
   int64_t out_dim = 0;  // the y of OPQ{m}_{y} / Pad{y}: dimension seen by IVF and PQ (0: d)
   int64_t pq_m = 0;     // PQ{pq}: sub-quantizers = code bytes at 8 bits
   int64_t pq_bits = 8;  // PQ{pq}x{bits}
+  int64_t sq_bits = 0;  // SQ{bits}: bits per dimension of a scalar-quantized code (SQfp16: 16)
 
   bool is_ivf() const;
   // Bytes of one PQ code (0 for non-PQ families).
   int64_t pq_code_bytes() const { return (pq_m * pq_bits + 7) / 8; }
+  // Bytes of one scalar-quantized code of dimension d, as faiss's ScalarQuantizer packs it.
+  int64_t sq_code_bytes(int64_t d) const { return (d * sq_bits + 7) / 8; }
   // Dimension seen by the IVF / PQ stage: out_dim, or d when there is no transform.
   int64_t stage_dim(int64_t d) const { return out_dim > 0 ? out_dim : d; }
 };

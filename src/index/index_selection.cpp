@@ -19,6 +19,14 @@ constexpr int64_t kMinHnswM = 8;
 constexpr int64_t kMaxHnswM = 32;
 constexpr int64_t kHnswCoarseThreshold = 1000;  // nlist from which the coarse quantizer is HNSW32
 constexpr int64_t kPqSizes[] = {256, 128, 64, 48, 32, 24, 16, 8, 4};
+// The measured replacement of autofaiss's OPQ-PQ keys (index_selection.h): lists of
+// scalar-quantized residuals, 8 then 6 bits per dimension, when they fit.
+constexpr const char* kScalarQuantizers[] = {"SQ8", "SQ6"};
+
+std::string coarse_part(int64_t nlist) {
+  return nlist < kHnswCoarseThreshold ? "IVF" + std::to_string(nlist)
+                                      : "IVF" + std::to_string(nlist) + "_HNSW32";
+}
 
 std::vector<std::string> ivf_flat_keys(int64_t vectors) {
   std::vector<std::string> keys;
@@ -66,11 +74,17 @@ std::vector<std::string> quantized_keys(int64_t vectors, int64_t dim) {
   for (int64_t pq : kPqSizes) {
     if (pq >= dim) continue;
     for (int64_t c : nlist_candidates(vectors)) {
-      const std::string coarse = c < kHnswCoarseThreshold ? "IVF" + std::to_string(c)
-                                                          : "IVF" + std::to_string(c) + "_HNSW32";
       keys.push_back("OPQ" + std::to_string(pq) + "_" + std::to_string(opq_output_dim(dim, pq)) +
-                     "," + coarse + ",PQ" + std::to_string(pq) + "x8");
+                     "," + coarse_part(c) + ",PQ" + std::to_string(pq) + "x8");
     }
+  }
+  return keys;
+}
+
+std::vector<std::string> scalar_quantized_keys(int64_t vectors) {
+  std::vector<std::string> keys;
+  for (const char* sq : kScalarQuantizers) {
+    for (int64_t c : nlist_candidates(vectors)) keys.push_back(coarse_part(c) + "," + sq);
   }
   return keys;
 }
@@ -85,13 +99,27 @@ std::vector<std::string> select_index_keys(const SelectionInput& in) {
   }
   if (!in.should_be_memory_mappable) {
     const int64_t m = largest_hnsw_m(in);
-    if (m >= kMinHnswM) return {"HNSW" + std::to_string(m)};
+    if (m >= kMinHnswM) {
+      const std::string hnsw = "HNSW" + std::to_string(m);
+      // The measured replacement of a large HNSW (index_selection.h): an IVF-Flat index over
+      // an HNSW coarse quantizer, smaller than the graph, so it fits wherever the graph does.
+      if (in.measured_replacements && in.vectors >= kIvfFlatThreshold) {
+        const std::string ivf = coarse_part(nlist_candidates(in.vectors).front()) + ",Flat";
+        if (fits(ivf, in)) return {ivf, hnsw};
+      }
+      return {hnsw};
+    }
   }
   if (in.vectors < kIvfFlatThreshold) {
     auto keys = ivf_flat_keys(in.vectors);
     if (fits(keys.front(), in)) return keys;
   }
   std::vector<std::string> keys;
+  if (in.measured_replacements) {
+    for (const auto& key : scalar_quantized_keys(in.vectors)) {
+      if (fits(key, in)) keys.push_back(key);
+    }
+  }
   for (const auto& key : quantized_keys(in.vectors, in.dim)) {
     if (fits(key, in)) keys.push_back(key);
   }

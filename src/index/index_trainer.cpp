@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <numeric>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -22,6 +20,7 @@
 #include "index/index_key.h"
 #include "index/list_kmeans.h"
 #include "index/opq_training.h"
+#include "index/row_sample.h"
 #include "index/stdout_diverted.h"
 
 namespace clipret::index {
@@ -34,20 +33,6 @@ std::string describe(const faiss::VectorTransform& transform) {
                                                                          : "transform";
   return std::string(kind) + " " + std::to_string(transform.d_in) + " -> " +
          std::to_string(transform.d_out) + " dimensions";
-}
-
-// `count` of the n rows of `x` (d floats each), chosen uniformly at random, copied.
-std::vector<float> random_rows(const float* x, int64_t n, int64_t d, int64_t count, uint64_t seed) {
-  std::vector<int64_t> order(static_cast<size_t>(n));
-  std::iota(order.begin(), order.end(), int64_t{0});
-  std::mt19937_64 rng(seed);
-  for (int64_t i = 0; i < count; ++i) {
-    std::uniform_int_distribution<int64_t> pick(i, n - 1);
-    std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(pick(rng))]);
-  }
-  std::vector<float> rows(static_cast<size_t>(count * d));
-  for (int64_t i = 0; i < count; ++i) std::copy_n(x + order[i] * d, d, rows.data() + i * d);
-  return rows;
 }
 
 void train_transform(faiss::VectorTransform* transform, int64_t n, const float* x,

@@ -11,10 +11,14 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/progress_bar.h"
+#include "index/row_sample.h"
 
 namespace clipret::index {
 
 namespace {
+
+// faiss's Clustering trains on at most this many points per centroid (it subsamples above).
+constexpr int64_t kFaissMaxPointsPerCentroid = 256;
 
 faiss::ClusteringParameters one_iteration(const ListKmeansOptions& options) {
   faiss::ClusteringParameters cp;
@@ -106,22 +110,35 @@ std::vector<float> flat_kmeans(const float* x, int64_t n, int64_t d, int64_t k,
 std::vector<float> two_level_kmeans(const float* x, int64_t n, int64_t d, int64_t k,
                                     const ListKmeansOptions& options) {
   const auto groups = std::max<int64_t>(1, std::llround(std::sqrt(static_cast<double>(k))));
-  // Progress counts distance computations, in millions: the first level's n * groups per
-  // iteration, then each group's rows times its lists.
-  const auto first_level_work = millions(n * groups * options.max_iterations);
+  // The first level has only sqrt(k) centroids: as faiss would, it trains on 256 rows per
+  // centroid, then every row is assigned to a group once.
+  const int64_t first_rows = std::min(n, groups * kFaissMaxPointsPerCentroid);
+  // Progress counts distance computations, in millions: the first level's iterations and its
+  // one assignment of all rows, then each group's rows times its lists.
+  const auto first_level_work = millions(first_rows * groups * options.max_iterations + n * groups);
   const auto second_level_work = millions(n * (k / groups) * options.max_iterations);
   core::ProgressBar bar({.label = "k-means of " + std::to_string(k) + " lists (2 levels)",
                          .unit = "M distances",
                          .total = first_level_work + second_level_work,
                          .enabled = options.show_progress});
-  const auto coarse =
-      run_kmeans(x, n, d, groups, options, [&](int, double) { bar.add(millions(n * groups)); });
+  std::vector<float> coarse;
+  {
+    std::vector<float> sample;
+    const float* first_x = x;
+    if (first_rows < n) {
+      sample = random_rows(x, n, d, first_rows, static_cast<uint64_t>(options.seed));
+      first_x = sample.data();
+    }
+    coarse = run_kmeans(first_x, first_rows, d, groups, options,
+                        [&](int, double) { bar.add(millions(first_rows * groups)); });
+  }
   std::vector<faiss::Index::idx_t> group_of(static_cast<size_t>(n));
   {
     faiss::IndexFlatL2 assigner(d);
     assigner.add(groups, coarse.data());
     std::vector<float> distances(static_cast<size_t>(n));
     assigner.search(n, x, 1, distances.data(), group_of.data());
+    bar.add(millions(n * groups));
   }
   std::vector<std::vector<int64_t>> members(static_cast<size_t>(groups));
   for (int64_t i = 0; i < n; ++i) members[static_cast<size_t>(group_of[i])].push_back(i);

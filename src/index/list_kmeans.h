@@ -11,8 +11,9 @@ struct ListKmeansOptions {
   int max_iterations = 10;
   double min_improvement = 0.0;  // stop when an iteration improves the objective by less
   // Two levels: round(sqrt(k)) groups first, then each group's points split into its share of
-  // the k lists (proportional to its size). Each iteration costs n * 2 sqrt(k) distances
-  // instead of n * k: 64x fewer at 16,384 lists.
+  // the k lists (proportional to its size). The first level trains on 256 rows per group (as
+  // faiss subsamples) and assigns every row once; each second-level iteration costs
+  // n * sqrt(k) distances instead of n * k: 128x fewer at 16,384 lists.
   bool two_level = false;
   bool spherical = false;  // inner product: centroids normalised, as IndexIVF does for it
   int seed = 1234;         // faiss's ClusteringParameters default

@@ -16,6 +16,8 @@ constexpr int64_t kMaxPointsPerCentroid = 100;
 constexpr int64_t kMinPointsPerCentroid = 39;
 // faiss trains OPQ and PQ on at most 65,536 rows (256 * 256) and adds to IVF in blocks of that.
 constexpr int64_t kFaissBlockRows = 65536;
+// ScalarQuantizer::train_residual subsamples to this many rows.
+constexpr int64_t kSqTrainRows = 100000;
 // faiss's exhaustive_L2sqr_blas / inner-product tiles: 4096 x 1024 floats.
 constexpr int64_t kDistanceTileBytes = 4096 * 1024 * kFloatBytes;
 // One batch of float32 rows never exceeds this (autofaiss: 1e9 bytes).
@@ -43,6 +45,10 @@ int64_t train_peak(const IndexKeyInfo& key, int64_t rows, int64_t d, int64_t fix
   bytes += rows * 12 + key.nlist * y * kFloatBytes + kDistanceTileBytes;
   if (key.pq_m > 0) {
     bytes += std::min(rows, kFaissBlockRows) * (y * kFloatBytes * 2 + 8);  // residuals
+  }
+  if (key.family == IndexFamily::kIvfSq) {
+    // ScalarQuantizer::train_residual: a subsample, its list ids and residuals.
+    bytes += std::min(rows, kSqTrainRows) * (2 * d * kFloatBytes + 8);
   }
   return bytes + fixed;
 }
@@ -96,6 +102,7 @@ BuildMemoryPlan plan_build_memory(const BuildMemoryInput& in) {
       baseline + fixed + n * per_vector_index_bytes(key, d, in.make_direct_map) * growth;
   int64_t block = 0;  // faiss's internal per-block arrays while adding
   if (key.is_ivf()) block = kFaissBlockRows * (16 + (key.pq_m > 0 ? y * kFloatBytes : 0));
+  if (key.family == IndexFamily::kIvfSq) block += kFaissBlockRows * key.sq_code_bytes(d);
   if (key.family == IndexFamily::kHnsw) block = n * 4;  // visited tables, one per thread
   const int64_t per_row = kFloatBytes * d + (has_transform(key) ? kFloatBytes * y : 0);
   const int64_t rows = (budget - held - block) / per_row;

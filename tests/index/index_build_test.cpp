@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "index/faiss_index.h"
+#include "index/index_key.h"
 #include "index_cli_util.h"
 
 namespace clipret::testing {
@@ -93,6 +94,27 @@ TEST(IndexBuildTest, PqChoiceReachesRecall) {
   EXPECT_GT(infos["reconstruction error %"].get<double>(), 0.0);
   auto index = load_index(dir.file("idx/image.index"));
   EXPECT_GE(recall_against_brute_force(search(*index, e, 200, 10), e, 200, 10), 0.9);
+}
+
+TEST(IndexBuildTest, ScalarQuantizedChoiceReachesRecallAndIsTheSizeEstimated) {
+  TempDir dir;
+  // 20,000 x 32: IVF512,Flat needs 2.6 MiB, IVF512,SQ8 0.9 MiB; the budget fits only the latter.
+  const Embeddings e = clustered_embeddings(20000, 32, 11);
+  write_embedding_files(dir.file("emb/img_emb"), e, 2);
+  const auto r =
+      run_clip_retrieval("index " + quote(dir.file("emb")) + " " + quote(dir.file("idx")) +
+                         " --max_index_memory_usage 1M --max_index_query_time_ms 50");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto infos = read_json(dir.file("idx/image.json"));
+  EXPECT_EQ(infos["index_key"], "IVF512,SQ8");
+  EXPECT_GE(infos["recall@10"].get<double>(), 0.9);
+  auto index = load_index(dir.file("idx/image.index"));
+  EXPECT_GE(recall_against_brute_force(search(*index, e, 200, 10), e, 200, 10), 0.9);
+  // The estimate the choice was made on against the file faiss wrote (headers aside).
+  const auto estimate = index::estimated_index_bytes(index::parse_index_key("IVF512,SQ8"), e.rows,
+                                                     e.dim, /*make_direct_map=*/false);
+  const auto written = static_cast<int64_t>(fs::file_size(dir.file("idx/image.index")));
+  EXPECT_NEAR(static_cast<double>(written), static_cast<double>(estimate), 0.01 * estimate);
 }
 
 TEST(IndexBuildTest, PeakMemoryStaysUnderTheBudget) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "index/index_key.h"
 #include "index/memory_string.h"
 
@@ -14,36 +16,69 @@ SelectionInput input(int64_t n, int64_t d, const char* budget, bool mappable = f
   return {n, d, parse_memory_string(budget, "m"), false, mappable, true};
 }
 
+// Each documented case: autofaiss's key, and ours where the measured replacement (lists of
+// scalar-quantized residuals ahead of OPQ-PQ, docs/index.md "Choice of index") fits; autofaiss's
+// key then stays among the candidates.
 TEST(IndexSelectionTest, AutofaissWorkedExamples) {
   struct Case {
     int64_t n, d;
     const char* budget;
     bool mappable;
-    const char* key;
+    const char* autofaiss_key;
+    const char* key;  // ours, when it differs
     size_t count;
   };
   const Case cases[] = {
-      {500, 128, "16G", false, "Flat", 1},
-      {500, 128, "16G", true, "IVF1,Flat", 1},
-      {5000, 128, "16G", false, "HNSW15", 1},
-      {5000, 128, "16G", true, "IVF256,Flat", 4},
-      {100000, 512, "16G", false, "HNSW32", 1},
-      {100000, 512, "100M", false, "OPQ256_768,IVF1024_HNSW32,PQ256x8", 36},
-      {100000, 512, "100M", true, "OPQ256_768,IVF1024_HNSW32,PQ256x8", 36},
-      {999999, 512, "50G", true, "IVF4096,Flat", 4},
-      {1000000, 512, "50G", true, "OPQ256_768,IVF16384_HNSW32,PQ256x8", 0},
-      {10000000, 768, "16G", false, "OPQ256_1024,IVF65536_HNSW32,PQ256x8", 0},
-      {100000000, 768, "16G", false, "OPQ128_896,IVF65536_HNSW32,PQ128x8", 0},
-      {1000000000, 768, "50G", false, "OPQ32_224,IVF131072_HNSW32,PQ32x8", 0},
-      {5550336490, 768, "200G", true, "OPQ24_168,IVF131072_HNSW32,PQ24x8", 0},
+      {500, 128, "16G", false, "Flat", nullptr, 1},
+      {500, 128, "16G", true, "IVF1,Flat", nullptr, 1},
+      {5000, 128, "16G", false, "HNSW15", nullptr, 1},
+      {5000, 128, "16G", true, "IVF256,Flat", nullptr, 4},
+      {100000, 512, "16G", false, "HNSW32", nullptr, 1},
+      {100000, 512, "100M", false, "OPQ256_768,IVF1024_HNSW32,PQ256x8", "IVF1024_HNSW32,SQ8",
+       4 + 4 + 36},
+      {100000, 512, "100M", true, "OPQ256_768,IVF1024_HNSW32,PQ256x8", "IVF1024_HNSW32,SQ8",
+       4 + 4 + 36},
+      {999999, 512, "50G", true, "IVF4096,Flat", nullptr, 4},
+      {1000000, 512, "50G", true, "OPQ256_768,IVF16384_HNSW32,PQ256x8", "IVF16384_HNSW32,SQ8", 0},
+      {10000000, 768, "16G", false, "OPQ256_1024,IVF65536_HNSW32,PQ256x8", "IVF65536_HNSW32,SQ8",
+       0},
+      {100000000, 768, "16G", false, "OPQ128_896,IVF65536_HNSW32,PQ128x8", nullptr, 0},
+      {1000000000, 768, "50G", false, "OPQ32_224,IVF131072_HNSW32,PQ32x8", nullptr, 0},
+      {5550336490, 768, "200G", true, "OPQ24_168,IVF131072_HNSW32,PQ24x8", nullptr, 0},
   };
   for (const auto& c : cases) {
     const auto keys = select_index_keys(input(c.n, c.d, c.budget, c.mappable));
     ASSERT_FALSE(keys.empty()) << c.n;
-    EXPECT_EQ(keys.front(), c.key) << c.n << " x " << c.d << " in " << c.budget;
+    EXPECT_EQ(keys.front(), c.key != nullptr ? c.key : c.autofaiss_key)
+        << c.n << " x " << c.d << " in " << c.budget;
+    EXPECT_NE(std::find(keys.begin(), keys.end(), c.autofaiss_key), keys.end()) << c.autofaiss_key;
     if (c.count > 0) {
-      EXPECT_EQ(keys.size(), c.count) << c.key;
+      EXPECT_EQ(keys.size(), c.count) << c.autofaiss_key;
     }
+  }
+}
+
+TEST(IndexSelectionTest, LargeHnswGivesWayToIvfFlatOverAnHnswQuantizer) {
+  EXPECT_EQ(select_index_keys(input(1000000, 512, "4G")),
+            (std::vector<std::string>{"IVF16384_HNSW32,Flat", "HNSW32"}));
+  EXPECT_EQ(select_index_keys(input(999999, 512, "4G")), (std::vector<std::string>{"HNSW32"}));
+  SelectionInput autofaiss = input(1000000, 512, "4G");
+  autofaiss.measured_replacements = false;
+  EXPECT_EQ(select_index_keys(autofaiss), (std::vector<std::string>{"HNSW32"}));
+  autofaiss.max_index_bytes = parse_memory_string("1G", "m");
+  EXPECT_EQ(select_index_keys(autofaiss).front(), "OPQ256_768,IVF16384_HNSW32,PQ256x8");
+}
+
+TEST(IndexSelectionTest, ScalarQuantizedListsComeFirstWhenTheyFit) {
+  // 1M x 512: SQ8 needs 520 B a vector, SQ6 392 B, PQ256 264 B (codes and list ids).
+  EXPECT_EQ(select_index_keys(input(1000000, 512, "1G")).front(), "IVF16384_HNSW32,SQ8");
+  EXPECT_EQ(select_index_keys(input(1000000, 512, "450M")).front(), "IVF16384_HNSW32,SQ6");
+  EXPECT_EQ(select_index_keys(input(1000000, 512, "350M")).front(),
+            "OPQ256_768,IVF16384_HNSW32,PQ256x8");
+  // Under 1,000 lists the coarse quantizer stays flat, as for the PQ keys.
+  EXPECT_EQ(scalar_quantized_keys(20000).front(), "IVF512,SQ8");
+  for (const auto& key : scalar_quantized_keys(1000000)) {
+    EXPECT_EQ(parse_index_key(key).family, IndexFamily::kIvfSq) << key;
   }
 }
 
@@ -110,7 +145,15 @@ TEST(IndexSelectionTest, KeyParsing) {
   EXPECT_EQ(parse_index_key("IVF256,Flat").nlist, 256);
   EXPECT_EQ(parse_index_key("Pad768,IVF4096_HNSW32,PQ64x4").pq_bits, 4);
   EXPECT_EQ(parse_index_key("IVF256,PQ16x8").family, IndexFamily::kIvfPq);
-  EXPECT_EQ(parse_index_key("IVF256,SQ8").family, IndexFamily::kOther);
+  const auto sq8 = parse_index_key("IVF256,SQ8");
+  EXPECT_EQ(sq8.family, IndexFamily::kIvfSq);
+  EXPECT_EQ(sq8.sq_bits, 8);
+  EXPECT_EQ(sq8.sq_code_bytes(100), 100);
+  EXPECT_EQ(parse_index_key("IVF256_HNSW32,SQ6").sq_code_bytes(100), 75);
+  EXPECT_EQ(parse_index_key("IVF256,SQ4").sq_code_bytes(101), 51);
+  EXPECT_EQ(parse_index_key("IVF256,SQfp16").sq_code_bytes(100), 200);
+  EXPECT_EQ(parse_index_key("IVF256,SQ7").family, IndexFamily::kOther);
+  EXPECT_EQ(parse_index_key("IVF256,SQ8x").family, IndexFamily::kOther);
   const auto ivf_hnsw_flat = parse_index_key("IVF16384_HNSW32,Flat");
   EXPECT_EQ(ivf_hnsw_flat.family, IndexFamily::kIvfFlat);
   EXPECT_EQ(ivf_hnsw_flat.nlist, 16384);

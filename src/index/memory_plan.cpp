@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "index/memory_string.h"
+#include "index/training_rules.h"
 
 namespace clipret::index {
 
@@ -14,7 +15,7 @@ constexpr int64_t kFloatBytes = 4;
 // 39 (autofaiss goes down to 31, and gets the warning).
 constexpr int64_t kMaxPointsPerCentroid = 100;
 constexpr int64_t kMinPointsPerCentroid = 39;
-// faiss trains OPQ and PQ on at most 65,536 rows (256 * 256) and adds to IVF in blocks of that.
+// faiss adds to IVF in blocks of 65,536 rows.
 constexpr int64_t kFaissBlockRows = 65536;
 // ScalarQuantizer::train_residual subsamples to this many rows.
 constexpr int64_t kSqTrainRows = 100000;
@@ -32,11 +33,13 @@ bool has_transform(const IndexKeyInfo& key) {
 
 int64_t train_peak(const IndexKeyInfo& key, int64_t rows, int64_t d, int64_t fixed) {
   const int64_t y = key.stage_dim(d);
+  // OPQ and the PQ codebooks train on subsets of the sample (index/training_rules.h).
+  const TrainingRules rules = training_rules(key);
   int64_t bytes = rows * d * kFloatBytes;  // the sample
   if (has_transform(key)) {
     bytes += rows * y * kFloatBytes;  // IndexPreTransform::train's transformed copy
     if (key.family != IndexFamily::kPadIvfHnswPq) {
-      const int64_t nt = std::min(rows, kFaissBlockRows);
+      const int64_t nt = std::min(rows, rules.opq_rows);
       const int64_t dmax = std::max(d, y);
       bytes += kFloatBytes * (2 * y * nt + dmax * nt + 4 * dmax * dmax) + key.opq_m * nt;
     }
@@ -44,7 +47,7 @@ int64_t train_peak(const IndexKeyInfo& key, int64_t rows, int64_t d, int64_t fix
   // k-means: assignment (8) and distance (4) per row, centroids, distance tiles.
   bytes += rows * 12 + key.nlist * y * kFloatBytes + kDistanceTileBytes;
   if (key.pq_m > 0) {
-    bytes += std::min(rows, kFaissBlockRows) * (y * kFloatBytes * 2 + 8);  // residuals
+    bytes += std::min(rows, rules.pq_rows) * (y * kFloatBytes * 2 + 8);  // residuals
   }
   if (key.family == IndexFamily::kIvfSq) {
     // ScalarQuantizer::train_residual: a subsample, its list ids and residuals.

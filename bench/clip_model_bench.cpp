@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "core/bfloat16.h"
 #include "core/compute_threads.h"
 #include "model/clip_model.h"
 #include "model/cpu/cpu_backend.h"
@@ -274,6 +275,50 @@ void BM_SmallGemmCrossover(benchmark::State& state) {
   run_query_linear(state, static_cast<size_t>(state.range(0)), 2048, 512, 1, kernel, false);
 }
 
+// A query's product (12 rows) on one thread, the kernel called directly, with the weights in
+// bfloat16: range(0) x range(1) = out x in, range(2) = the index in
+// supported_small_gemm_bf16_kernels() (avx512bf16, avx512, avx2 on an AVX-512 BF16 CPU), or -1:
+// the fp32 kernel on fp32 weights, for comparison. 12 distinct weights taken in turn, as above.
+void BM_QueryLinearBf16(benchmark::State& state) {
+  constexpr size_t kLayers = 12;
+  constexpr size_t kRows = 12;
+  const auto out = static_cast<size_t>(state.range(0));
+  const auto in = static_cast<size_t>(state.range(1));
+  const auto& kernels = clipret::model::cpu::supported_small_gemm_bf16_kernels();
+  const clipret::model::cpu::SmallGemmKernel* fp32 = clipret::model::cpu::best_small_gemm_kernel();
+  const int64_t index = state.range(2);
+  if ((index >= 0 && static_cast<size_t>(index) >= kernels.size()) ||
+      (index < 0 && fp32 == nullptr)) {
+    state.SkipWithError("no such kernel on this CPU");
+    return;
+  }
+  std::mt19937 engine(3);
+  std::normal_distribution<float> dist(0.0f, 0.02f);
+  std::vector<float> weights(kLayers * out * in);
+  for (float& v : weights) v = dist(engine);
+  std::vector<uint16_t> weights16(weights.size());
+  clipret::core::float32_to_bfloat16(weights.data(), weights.size(), weights16.data());
+  std::vector<float> x(kRows * in);
+  for (float& v : x) v = dist(engine);
+  std::vector<float> y(kRows * out);
+  size_t layer = 0;
+  for (auto _ : state) {
+    if (index < 0) {
+      fp32->gemm_nt(kRows, out, in, 1.0f, x.data(), in, weights.data() + layer * out * in, in, 0.0f,
+                    y.data(), out);
+    } else {
+      kernels[static_cast<size_t>(index)].gemm_nt(kRows, out, in, 1.0f, x.data(), in,
+                                                  weights16.data() + layer * out * in, in, 0.0f,
+                                                  y.data(), out);
+    }
+    benchmark::DoNotOptimize(y.data());
+    layer = (layer + 1) % kLayers;
+  }
+  state.SetLabel(index < 0 ? std::string(fp32->name) + " fp32"
+                           : std::string(kernels[static_cast<size_t>(index)].name) + " bf16");
+  set_gflops(state, 2.0 * static_cast<double>(kRows * out * in));
+}
+
 // range(0) images and range(0) captions of 12 ids per iteration: samples/s without I/O. Forward
 // passes of at most ClipModelOptions{}.max_batch (32), as the inference CLI runs them.
 void BM_VitB32ImageAndText(benchmark::State& state) {
@@ -339,6 +384,12 @@ BENCHMARK(BM_QueryLinear)
     ->ArgsProduct({{2048}, {512}, {1, 2}, {1, 0}})
     ->ArgsProduct({{512}, {2048}, {1, 2}, {1, 0}})
     ->ArgsProduct({{512}, {512}, {1, 2}, {1, 0}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(BM_QueryLinearBf16)
+    ->ArgNames({"out", "in", "kernel"})
+    ->ArgsProduct({{1536, 2048}, {512}, {-1, 0, 1, 2}})
+    ->ArgsProduct({{512}, {2048}, {-1, 0, 1, 2}})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 BENCHMARK(BM_SmallGemmCrossover)

@@ -2,6 +2,8 @@
 
 #include "model/cpu/small_gemm_isa.h"
 
+#include <vector>
+
 namespace clipret::model::cpu {
 
 namespace {
@@ -25,7 +27,41 @@ std::vector<SmallGemmKernel> detect_kernels() {
   return kernels;
 }
 
+#if defined(CLIPRET_SMALL_GEMM_X86)
+// vdpbf16ps wants both operands in bfloat16: a (a few rows) is rounded into a buffer of the
+// calling thread first.
+void small_gemm_nt_bf16p(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                         const uint16_t* b, size_t ldb, float beta, float* c, size_t ldc) {
+  thread_local std::vector<uint16_t> rounded;
+  rounded.resize(m * k);
+  round_rows_to_bf16_avx512bf16(a, m, k, lda, rounded.data());
+  small_gemm_nt_bf16p_avx512bf16(m, n, k, alpha, rounded.data(), k, b, ldb, beta, c, ldc);
+}
+#endif
+
+std::vector<SmallGemmBf16Kernel> detect_bf16_kernels() {
+  std::vector<SmallGemmBf16Kernel> kernels;
+#if defined(CLIPRET_SMALL_GEMM_X86)
+  __builtin_cpu_init();
+  const bool fma = __builtin_cpu_supports("fma");
+  const bool avx512 = fma && __builtin_cpu_supports("avx512f");
+  if (avx512 && __builtin_cpu_supports("avx512bf16")) {
+    kernels.push_back({"avx512bf16", &small_gemm_nt_bf16p, true});
+  }
+  if (avx512) kernels.push_back({"avx512", &small_gemm_nt_bf16w_avx512, false});
+  if (fma && __builtin_cpu_supports("avx2")) {
+    kernels.push_back({"avx2", &small_gemm_nt_bf16w_avx2, false});
+  }
+#endif
+  return kernels;
+}
+
 }  // namespace
+
+const std::vector<SmallGemmBf16Kernel>& supported_small_gemm_bf16_kernels() {
+  static const std::vector<SmallGemmBf16Kernel> kernels = detect_bf16_kernels();
+  return kernels;
+}
 
 const std::vector<SmallGemmKernel>& supported_small_gemm_kernels() {
   static const std::vector<SmallGemmKernel> kernels = detect_kernels();

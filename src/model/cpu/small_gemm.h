@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace clipret::model::cpu {
@@ -38,5 +39,22 @@ struct SmallGemmKernel {
 const std::vector<SmallGemmKernel>& supported_small_gemm_kernels();
 // The fastest supported kernel, or nullptr.
 const SmallGemmKernel* best_small_gemm_kernel();
+
+// The same product with b in bfloat16 (raw bits, e.g. a Linear weight kept in bfloat16): a is
+// fp32; the kernel either widens b to fp32 in registers (fp32 products: only the weights'
+// memory and bandwidth halve) or rounds a to bfloat16 too and sums the exact products of the
+// bfloat16 pairs in fp32 (AVX-512 BF16's vdpbf16ps: twice the fp32 rate). Any m works.
+using SmallGemmNtBf16Fn = void (*)(size_t m, size_t n, size_t k, float alpha, const float* a,
+                                   size_t lda, const uint16_t* b, size_t ldb, float beta, float* c,
+                                   size_t ldc);
+
+struct SmallGemmBf16Kernel {
+  const char* name;  // "avx512bf16", "avx512", "avx2"
+  SmallGemmNtBf16Fn gemm_nt;
+  bool bf16_products;  // a is rounded to bfloat16 as well (vdpbf16ps)
+};
+
+// Every bfloat16-weight kernel this CPU can run, fastest first (empty when none).
+const std::vector<SmallGemmBf16Kernel>& supported_small_gemm_bf16_kernels();
 
 }  // namespace clipret::model::cpu

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace clipret::model::cpu {
 
@@ -12,5 +13,18 @@ void small_gemm_nt_avx512(size_t m, size_t n, size_t k, float alpha, const float
                           const float* b, size_t ldb, float beta, float* c, size_t ldc);
 void small_gemm_nt_avx2(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                         const float* b, size_t ldb, float beta, float* c, size_t ldc);
+
+// fp32 a, bfloat16 b (raw bits) widened in registers; products and sums in fp32.
+void small_gemm_nt_bf16w_avx512(size_t m, size_t n, size_t k, float alpha, const float* a,
+                                size_t lda, const uint16_t* b, size_t ldb, float beta, float* c,
+                                size_t ldc);
+void small_gemm_nt_bf16w_avx2(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                              const uint16_t* b, size_t ldb, float beta, float* c, size_t ldc);
+// a and b both bfloat16: pair products summed in fp32 (vdpbf16ps).
+void small_gemm_nt_bf16p_avx512bf16(size_t m, size_t n, size_t k, float alpha, const uint16_t* a,
+                                    size_t lda, const uint16_t* b, size_t ldb, float beta, float* c,
+                                    size_t ldc);
+// out (m x k, packed) = a (m x k, leading dimension lda) rounded to bfloat16, to nearest even.
+void round_rows_to_bf16_avx512bf16(const float* a, size_t m, size_t k, size_t lda, uint16_t* out);
 
 }  // namespace clipret::model::cpu

@@ -2,12 +2,15 @@
 // a vector type; included only by the per-instruction-set files (small_gemm_avx512.cpp,
 // small_gemm_avx2.cpp), each of which instantiates it with a Vec type of its own.
 //
-// Vec provides: Reg, kWidth (floats per Reg), kMaxRows and kMaxCols (the register block: rows
-// of a times rows of b, kMaxRows x kMaxCols accumulators plus kMaxCols + 1 operands must fit
-// the register file), zero(), load(p), load_tail(p, count < kWidth) (zeros past count),
-// fma(x, y, acc) = x y + acc, sum(r) (horizontal), prefetch(address) (into L2); with kMaxCols == 4
-// also sum4(r0, r1, r2, r3) (the four horizontal sums in a 4-float vector) and store4(p, sums,
-// alpha, beta) (p[0..3] = alpha sums + beta p[0..3], p not read when beta == 0).
+// Vec provides: Reg, AElem and BElem (the element types of a and b: float, or uint16_t holding
+// bfloat16), kStep (elements of a row consumed per step), kMaxRows and kMaxCols (the register
+// block: rows of a times rows of b, kMaxRows x kMaxCols accumulators plus kMaxCols + 1 operands
+// must fit the register file), zero(), load_a(p) / load_b(p) (kStep elements, widened to Reg as
+// the kind needs), load_a_tail(p, count) / load_b_tail(p, count) (count < kStep, zeros past
+// count), fma(x, w, acc) (acc plus the products of one step), sum(r) (horizontal),
+// prefetch(address) (into L2); with kMaxCols == 4 also sum4(r0, r1, r2, r3) (the four
+// horizontal sums in a 4-float vector) and store4(p, sums, alpha, beta) (p[0..3] = alpha sums +
+// beta p[0..3], p not read when beta == 0).
 //
 // Vec is a type local to its file (an anonymous namespace), so every instantiation here has
 // internal linkage: no function compiled with AVX-512 enabled can be picked by the linker for a
@@ -21,15 +24,16 @@
 namespace clipret::model::cpu::small_gemm_detail {
 
 template <class Vec>
-using BlockFn = void (*)(size_t k, const float* a, size_t lda, const float* b, size_t ldb,
-                         float alpha, float beta, float* c, size_t ldc);
+using BlockFn = void (*)(size_t k, const typename Vec::AElem* a, size_t lda,
+                         const typename Vec::BElem* b, size_t ldb, float alpha, float beta,
+                         float* c, size_t ldc);
 
 // c (ROWS x COLS, ldc) = alpha * a (ROWS x k) * b (COLS x k)^T + beta * c: every row of a
 // against every row of b, ROWS x COLS dot products accumulated in registers, Vec::kWidth
 // products per step.
 template <class Vec, int ROWS, int COLS>
-void dot_block(size_t k, const float* a, size_t lda, const float* b, size_t ldb, float alpha,
-               float beta, float* c, size_t ldc) {
+void dot_block(size_t k, const typename Vec::AElem* a, size_t lda, const typename Vec::BElem* b,
+               size_t ldb, float alpha, float beta, float* c, size_t ldc) {
   using Reg = typename Vec::Reg;
   Reg acc[ROWS][COLS];
 #pragma GCC unroll 16
@@ -38,19 +42,20 @@ void dot_block(size_t k, const float* a, size_t lda, const float* b, size_t ldb,
     for (int j = 0; j < COLS; ++j) acc[i][j] = Vec::zero();
   }
   size_t p = 0;
-  for (; p + Vec::kWidth <= k; p += Vec::kWidth) {
+  for (; p + Vec::kStep <= k; p += Vec::kStep) {
     Reg w[COLS];
 #pragma GCC unroll 16
     for (int j = 0; j < COLS; ++j) {
       // The same place in the next block's rows: exactly what is read one block later, whatever
       // k. After the last block the addresses lie past b (an integer, not a pointer, so as not
       // to form one): a few cache lines nobody reads, and prefetches never fault.
-      Vec::prefetch(reinterpret_cast<uintptr_t>(b + j * ldb + p) + COLS * ldb * sizeof(float));
-      w[j] = Vec::load(b + j * ldb + p);
+      Vec::prefetch(reinterpret_cast<uintptr_t>(b + j * ldb + p) +
+                    COLS * ldb * sizeof(typename Vec::BElem));
+      w[j] = Vec::load_b(b + j * ldb + p);
     }
 #pragma GCC unroll 16
     for (int i = 0; i < ROWS; ++i) {
-      const Reg x = Vec::load(a + i * lda + p);
+      const Reg x = Vec::load_a(a + i * lda + p);
 #pragma GCC unroll 16
       for (int j = 0; j < COLS; ++j) acc[i][j] = Vec::fma(x, w[j], acc[i][j]);
     }
@@ -59,10 +64,10 @@ void dot_block(size_t k, const float* a, size_t lda, const float* b, size_t ldb,
     const size_t rest = k - p;
     Reg w[COLS];
 #pragma GCC unroll 16
-    for (int j = 0; j < COLS; ++j) w[j] = Vec::load_tail(b + j * ldb + p, rest);
+    for (int j = 0; j < COLS; ++j) w[j] = Vec::load_b_tail(b + j * ldb + p, rest);
 #pragma GCC unroll 16
     for (int i = 0; i < ROWS; ++i) {
-      const Reg x = Vec::load_tail(a + i * lda + p, rest);
+      const Reg x = Vec::load_a_tail(a + i * lda + p, rest);
 #pragma GCC unroll 16
       for (int j = 0; j < COLS; ++j) acc[i][j] = Vec::fma(x, w[j], acc[i][j]);
     }
@@ -109,8 +114,8 @@ BlockFn<Vec> pick_block(size_t rows, size_t cols) {
 // rows of a are split into equal blocks (13 rows: 5 + 4 + 4, not 6 + 6 + 1) so that every
 // block keeps enough accumulators in flight.
 template <class Vec>
-void gemm_nt(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b,
-             size_t ldb, float beta, float* c, size_t ldc) {
+void gemm_nt(size_t m, size_t n, size_t k, float alpha, const typename Vec::AElem* a, size_t lda,
+             const typename Vec::BElem* b, size_t ldb, float beta, float* c, size_t ldc) {
   if (m == 0 || n == 0) return;
   constexpr size_t kRows = Vec::kMaxRows;
   constexpr size_t kCols = Vec::kMaxCols;

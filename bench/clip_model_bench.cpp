@@ -108,6 +108,19 @@ ClipModel& vit_b32(bool truncate_text) {
   return *model;
 }
 
+// The same model (same seed) with the blocks' weights in bfloat16 (--precision bf16).
+ClipModel& vit_b32_bf16() {
+  static std::unique_ptr<ClipModel> model;
+  if (!model) {
+    const ClipModelOptions options{.threads = kThreads,
+                                   .max_batch = kMaxBatch,
+                                   .precision = clipret::model::WeightPrecision::kBf16};
+    model = std::make_unique<ClipModel>(
+        ClipModel::with_random_weights(clipret::model::vit_b32_config(), kSeed, options));
+  }
+  return *model;
+}
+
 // The same model (same seed, same weights) on a backend that sends every product to OpenBLAS,
 // as before the small-row kernel: the "before" of the text query, in the same run.
 ClipModel& vit_b32_openblas_only() {
@@ -193,6 +206,10 @@ void BM_VitB32Image(benchmark::State& state) {
   ClipModel& model = state.range(1) != 0 ? vit_b32(true) : vit_b32_openblas_only();
   run_images(state, model, static_cast<size_t>(state.range(0)));
 }
+// range(0): batch, bf16 weights.
+void BM_VitB32ImageBf16(benchmark::State& state) {
+  run_images(state, vit_b32_bf16(), static_cast<size_t>(state.range(0)));
+}
 void BM_VitB32ImageNaiveGemm(benchmark::State& state) {
   run_images(state, vit_b32_naive(), static_cast<size_t>(state.range(0)));
 }
@@ -205,9 +222,11 @@ void BM_VitB32Text(benchmark::State& state) {
 }
 // One query of 12 ids (start, 10 word pieces, end), batch 1, on range(0) threads; range(1) = 1:
 // the default backend (small-row products on the project's kernel), 0: OpenBLAS for every
-// product (before the kernel).
+// product (before the kernel), 2: the default backend with bf16 weights.
 void BM_VitB32TextQuery(benchmark::State& state) {
-  ClipModel& model = state.range(1) != 0 ? vit_b32(true) : vit_b32_openblas_only();
+  ClipModel& model = state.range(1) == 2   ? vit_b32_bf16()
+                     : state.range(1) != 0 ? vit_b32(true)
+                                           : vit_b32_openblas_only();
   const int threads = static_cast<int>(state.range(0));
   auto& backend = static_cast<CpuBackend&>(model.backend());
   backend.set_threads(threads);
@@ -362,6 +381,12 @@ BENCHMARK(BM_VitB32Image)
     ->Args({32, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(BM_VitB32ImageBf16)
+    ->ArgName("batch")
+    ->Arg(1)
+    ->Arg(32)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_VitB32Text)
     ->ArgNames({"ids", "truncate", "batch"})
     ->Args({12, 1, 32})
@@ -374,6 +399,8 @@ BENCHMARK(BM_VitB32TextQuery)
     ->ArgNames({"threads", "kernel"})
     ->Args({1, 1})
     ->Args({2, 1})
+    ->Args({1, 2})
+    ->Args({2, 2})
     ->Args({1, 0})
     ->Args({2, 0})
     ->Unit(benchmark::kMillisecond)

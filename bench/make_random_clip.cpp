@@ -55,16 +55,16 @@ class TensorList {
       add(p + "layer_norm1.bias", l.ln1_bias, {w});
       const char* names[] = {"q_proj", "k_proj", "v_proj"};
       for (size_t j = 0; j < 3; ++j) {
-        add(p + "self_attn." + names[j] + ".weight", l.qkv_weight, {w, w}, j * ww);
+        add(p + "self_attn." + names[j] + ".weight", l.qkv_weight.fp32, {w, w}, j * ww);
         add(p + "self_attn." + names[j] + ".bias", l.qkv_bias, {w}, j * static_cast<size_t>(w));
       }
-      add(p + "self_attn.out_proj.weight", l.out_weight, {w, w});
+      add(p + "self_attn.out_proj.weight", l.out_weight.fp32, {w, w});
       add(p + "self_attn.out_proj.bias", l.out_bias, {w});
       add(p + "layer_norm2.weight", l.ln2_weight, {w});
       add(p + "layer_norm2.bias", l.ln2_bias, {w});
-      add(p + "mlp.fc1.weight", l.fc1_weight, {t.mlp_width, w});
+      add(p + "mlp.fc1.weight", l.fc1_weight.fp32, {t.mlp_width, w});
       add(p + "mlp.fc1.bias", l.fc1_bias, {t.mlp_width});
-      add(p + "mlp.fc2.weight", l.fc2_weight, {w, t.mlp_width});
+      add(p + "mlp.fc2.weight", l.fc2_weight.fp32, {w, t.mlp_width});
       add(p + "mlp.fc2.bias", l.fc2_bias, {w});
     }
   }

@@ -29,6 +29,7 @@ struct BackOptions {
   int64_t max_text_batch = 32;  // concurrent text queries embedded in one model call
   int64_t model_threads = 0;    // threads of the model's own kernels (text queries); 0 = every core
   int64_t batch_gather_us = 3000;  // a leader's wait for last batch's clients (µs)
+  std::string precision = "fp32";  // the blocks' Linear weights: fp32 or bf16
   std::optional<std::string> clip_cache_path;
 };
 

@@ -14,6 +14,7 @@
 #include "core/compute_threads.h"
 #include "core/error.h"
 #include "hub/hub_options.h"
+#include "model/clip_config.h"
 
 namespace clipret::cli {
 namespace {
@@ -74,6 +75,7 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_int("faiss_threads", &o.faiss_threads, "OpenMP threads of one faiss search");
   t.add_int("max_text_batch", &o.max_text_batch,
             "most concurrent text queries embedded in one model call");
+  t.add_precision(&o.precision);
   t.add_int("model_threads", &o.model_threads,
             "threads of the model's own kernels, which run the products of text queries (a "
             "lone query splits over them); 0 = every core. Large batches run on OpenBLAS, on "
@@ -115,6 +117,7 @@ int run_back_command(const std::vector<std::string>& args) {
   back::BackEnvironment environment;
   environment.service.hub = hub::hub_options_from_environment(options.clip_cache_path);
   environment.service.hub.show_progress = false;
+  environment.service.model.precision = model::parse_precision(options.precision);
   environment.service.model.threads = static_cast<int>(std::max<int64_t>(0, options.model_threads));
   environment.service.model.max_batch =
       static_cast<size_t>(std::max<int64_t>(1, options.max_text_batch));

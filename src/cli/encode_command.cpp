@@ -8,6 +8,7 @@
 #include "core/compute_threads.h"
 #include "hub/hub_options.h"
 #include "inference/encode_runner.h"
+#include "model/clip_config.h"
 
 namespace clipret::cli {
 namespace {
@@ -39,6 +40,7 @@ void add_encode_options(OptionTable& t, inference::EncodeOptions& o) {
   t.add_bool("pixels_only", &o.pixels_only,
              "output the n x 3 x S x S float32 preprocessed pixels of --image instead of "
              "embeddings");
+  t.add_precision(&o.precision);
   t.add_int("batch_size", &o.batch_size, "inputs per model call");
   t.add_optional_string("clip_cache_path", &o.clip_cache_path,
                         "model download cache; None means ~/.cache/clip_retrieval");
@@ -68,6 +70,7 @@ int run_encode_command(const std::vector<std::string>& args) {
   if (!parse_or_show_help(table, args)) return 0;
   inference::EncodeEnvironment environment;
   environment.hub = hub::hub_options_from_environment(options.clip_cache_path);
+  environment.model.precision = model::parse_precision(options.precision);
   // OpenBLAS on every core for the model's batches (its one setting for the whole run).
   core::configure_compute_threads({.blas = core::available_cores()});
   inference::run_encode(options, environment, std::cout);

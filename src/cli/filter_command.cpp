@@ -7,6 +7,7 @@
 #include "cli/option_table.h"
 #include "core/compute_threads.h"
 #include "hub/hub_options.h"
+#include "model/clip_config.h"
 #include "search/filter_runner.h"
 
 namespace clipret::cli {
@@ -22,6 +23,7 @@ OptionTable filter_table(search::FilterOptions& o) {
   t.add_string("output_folder", &o.output_folder, "where the matching images are copied", true);
   t.add_string("indice_folder", &o.indice_folder,
                "index folder holding image.index and metadata/*.parquet (with image_path)", true);
+  t.add_precision(&o.precision);
   t.add_int("num_results", &o.num_results, "how many best matches (without --threshold)");
   t.add_optional_float("threshold", &o.threshold,
                        "keep every image whose similarity (inner product) is above this instead");
@@ -46,6 +48,7 @@ int run_filter_command(const std::vector<std::string>& args) {
   if (!parse_or_show_help(t, args)) return 0;
   search::FilterEnvironment environment;
   environment.hub = hub::hub_options_from_environment(o.clip_cache_path);
+  environment.model.precision = model::parse_precision(o.precision);
   // OpenBLAS on every core for the model's batches (its one setting for the whole run).
   core::configure_compute_threads({.blas = core::available_cores()});
   search::run_filter(o, environment, std::cout);

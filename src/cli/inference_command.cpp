@@ -15,6 +15,7 @@
 #include "inference/inference_options.h"
 #include "inference/inference_runner.h"
 #include "inference/slurm_launcher.h"
+#include "model/clip_config.h"
 
 namespace clipret::cli {
 
@@ -47,6 +48,7 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
   t.add_string("clip_model", &o.clip_model,
                "ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px, hf_clip:ORG/NAME, "
                "open_clip:ARCH/TAG, or a local model folder");
+  t.add_precision(&o.precision);
   t.add_string("mclip_model", &o.mclip_model, "multilingual text model used with --use_mclip");
   t.add_bool("use_mclip", &o.use_mclip, "embed captions with the multilingual text model");
   t.add_bool("use_jit", &o.use_jit, "accepted for compatibility (TorchScript); no effect");
@@ -122,6 +124,7 @@ int run_inference_command(const std::vector<std::string>& args) {
   }
   inference::InferenceEnvironment environment;
   environment.hub = hub::hub_options_from_environment(options.clip_cache_path);
+  environment.model.precision = model::parse_precision(options.precision);
   environment.rank = core::launch_environment_from_env();
   // OpenBLAS on every core for the model's batches (its one setting for the whole run).
   core::configure_compute_threads({.blas = core::available_cores()});

@@ -212,6 +212,13 @@ void OptionTable::add_bool(const std::string& name, bool* field, const std::stri
        [field, name](const std::string& v) { *field = parse_bool(name, v); }});
 }
 
+void OptionTable::add_precision(std::string* field) {
+  add_string("precision", field,
+             "precision of the transformer blocks' weights: fp32, or bf16 (half the memory; with "
+             "AVX-512 BF16 the products too, twice as fast; elsewhere widened to fp32). "
+             "docs/inference.md gives the measured accuracy");
+}
+
 void OptionTable::add_string_list(const std::string& name, std::vector<std::string>* field,
                                   const std::string& help, bool required) {
   add({name, OptionType::kStringList, required ? "" : list_text(*field), help, required, false,

@@ -50,6 +50,8 @@ class OptionTable {
   void add_optional_float(const std::string& name, std::optional<double>* field,
                           const std::string& help);
   void add_bool(const std::string& name, bool* field, const std::string& help);
+  // --precision fp32|bf16 of the commands that run CLIP (the help is the same for all of them).
+  void add_precision(std::string* field);
   // A string or a list of strings ('["a.tar","b.tar"]'); required options have no default.
   void add_string_list(const std::string& name, std::vector<std::string>* field,
                        const std::string& help, bool required = false);

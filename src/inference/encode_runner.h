@@ -49,6 +49,7 @@ struct EncodeOptions {
   // Inputs per model call (and images decoded at a time). Memory grows linearly with it.
   int64_t batch_size = 32;
   // Model download cache; None: ~/.cache/clip_retrieval. Read by the CLI into HubOptions.
+  std::string precision = "fp32";  // the blocks' Linear weights: fp32 or bf16
   std::optional<std::string> clip_cache_path;
 };
 

@@ -38,6 +38,7 @@ struct InferenceOptions {
   std::optional<int64_t> output_partition_count;     // explicit partition count (skips estimation)
   std::string wandb_project = "clip_retrieval";
   bool enable_wandb = false;
+  std::string precision = "fp32";              // the blocks' Linear weights: fp32 or bf16
   std::optional<std::string> clip_cache_path;  // model cache (None: ~/.cache/clip_retrieval)
   std::optional<std::string> slurm_job_name;
   std::optional<std::string> slurm_partition;

@@ -44,6 +44,22 @@ class Buffer {
 
 enum class Transpose { kNo, kYes };
 
+// Backend-owned storage of a weight converted to another precision.
+class WeightStorage {
+ public:
+  virtual ~WeightStorage() = default;
+};
+
+// A Linear layer's weight (out x in, nn.Linear's layout): loaded as fp32 into `fp32`, then
+// possibly converted by Backend::convert_linear_weight, which moves it into `converted` and
+// releases the fp32 copy. Exactly one of the two is set.
+struct LinearWeight {
+  LinearWeight() = default;
+  LinearWeight(Buffer weight) : fp32(std::move(weight)) {}  // NOLINT: loaders return Buffers
+  Buffer fp32;
+  std::unique_ptr<WeightStorage> converted;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -70,6 +86,17 @@ class Backend {
   virtual void gemm(Transpose trans_a, Transpose trans_b, size_t m, size_t n, size_t k, float alpha,
                     const float* a, size_t lda, const float* b, size_t ldb, float beta, float* c,
                     size_t ldc) = 0;
+
+  // The Linear product with a weight as convert_linear_weight left it: c (m x n, ldc) = alpha
+  // * a (m x k, lda) * W^T + beta * c, W n x k. The default is gemm() on the fp32 weight.
+  virtual void gemm_weight(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                           const LinearWeight& w, float beta, float* c, size_t ldc) {
+    gemm(Transpose::kNo, Transpose::kYes, m, n, k, alpha, a, lda, w.fp32.data(), k, beta, c, ldc);
+  }
+  // Keeps `w` (out x in) in the backend's weight precision from now on; the default keeps fp32.
+  virtual void convert_linear_weight(LinearWeight& w, size_t out, size_t in) {
+    (void)w, (void)out, (void)in;
+  }
 
   // y[r] = (x[r] - mean) / sqrt(var + eps) * gamma + beta per row (biased variance over width);
   // x and y (rows x width) may be the same.

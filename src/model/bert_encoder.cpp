@@ -61,8 +61,8 @@ void run_post_ln_blocks(Backend& backend, const TransformerConfig& config,
     linear(backend, x, rows, width, layer.qkv_weight, layer.qkv_bias.data(), 3 * width, qkv.data());
     backend.attention_packed(qkv.data(), offsets, n, heads, width / heads, attended.data());
     // x += attended W_out^T + b_out, then the LayerNorm of the sum (post-LN).
-    backend.gemm(Transpose::kNo, Transpose::kYes, rows, width, width, 1.0f, attended.data(), width,
-                 layer.out_weight.data(), width, 1.0f, x, width);
+    backend.gemm_weight(rows, width, width, 1.0f, attended.data(), width, layer.out_weight, 1.0f, x,
+                        width);
     backend.add_bias(x, rows, width, layer.out_bias.data());
     backend.layer_norm(x, rows, width, layer.ln1_weight.data(), layer.ln1_bias.data(),
                        config.layer_norm_eps, x);
@@ -70,8 +70,8 @@ void run_post_ln_blocks(Backend& backend, const TransformerConfig& config,
     linear(backend, x, rows, width, layer.fc1_weight, layer.fc1_bias.data(), mlp_width,
            hidden.data());
     backend.activate(hidden.data(), rows * mlp_width, config.activation);
-    backend.gemm(Transpose::kNo, Transpose::kYes, rows, width, mlp_width, 1.0f, hidden.data(),
-                 mlp_width, layer.fc2_weight.data(), mlp_width, 1.0f, x, width);
+    backend.gemm_weight(rows, width, mlp_width, 1.0f, hidden.data(), mlp_width, layer.fc2_weight,
+                        1.0f, x, width);
     backend.add_bias(x, rows, width, layer.fc2_bias.data());
     backend.layer_norm(x, rows, width, layer.ln2_weight.data(), layer.ln2_bias.data(),
                        config.layer_norm_eps, x);

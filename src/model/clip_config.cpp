@@ -79,4 +79,14 @@ ClipConfig vit_b32_config() {
   return ClipConfig{};
 }
 
+const char* precision_name(WeightPrecision precision) {
+  return precision == WeightPrecision::kBf16 ? "bf16" : "fp32";
+}
+
+WeightPrecision parse_precision(const std::string& text) {
+  if (text == "fp32") return WeightPrecision::kFp32;
+  if (text == "bf16") return WeightPrecision::kBf16;
+  CLIPRET_THROW(InvalidInput, "--precision %s: expected fp32 or bf16", text.c_str());
+}
+
 }  // namespace clipret::model

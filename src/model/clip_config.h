@@ -21,6 +21,14 @@ const char* activation_name(Activation activation);
 Activation parse_activation(const std::string& name, const std::string& source);
 
 // The stack of pre-LN residual attention blocks shared by both towers.
+// The precision a backend keeps the blocks' Linear weights in (--precision): fp32, or bfloat16
+// (half the memory; products in bfloat16 or widened to fp32, as the CPU allows).
+enum class WeightPrecision { kFp32, kBf16 };
+
+// "fp32" / "bf16" (the --precision values); parse throws Error(kInvalidInput) naming the value.
+const char* precision_name(WeightPrecision precision);
+WeightPrecision parse_precision(const std::string& text);
+
 struct TransformerConfig {
   int64_t width = 768;       // hidden size
   int64_t layers = 12;       // residual blocks

@@ -11,6 +11,7 @@
 #include "model/open_clip_checkpoint.h"
 #include "model/random_weights.h"
 #include "model/text_tower.h"
+#include "model/transformer.h"
 #include "model/vision_tower.h"
 
 namespace clipret::model {
@@ -27,7 +28,14 @@ namespace {
 std::unique_ptr<Backend> default_backend(const ClipModelOptions& options) {
   CpuBackendOptions backend_options;
   backend_options.threads = options.threads;
+  backend_options.precision = options.precision;
   return std::make_unique<CpuBackend>(backend_options);
+}
+
+// The blocks' Linear weights, loaded in fp32, in the backend's weight precision.
+void convert_weights(Backend& backend, const ClipConfig& config, ClipWeights& weights) {
+  convert_layer_weights(backend, config.vision.transformer, weights.vision.layers);
+  convert_layer_weights(backend, config.text.transformer, weights.text.layers);
 }
 
 }  // namespace
@@ -63,6 +71,7 @@ ClipModel ClipModel::load(const std::string& folder, std::unique_ptr<Backend> ba
         "open_clip_config.json + open_clip_model.safetensors)",
         folder.c_str());
   }
+  convert_weights(*impl->backend, impl->checkpoint.config, impl->checkpoint.weights);
   CLIPRET_LOG_INFO("loaded %s: %s", folder.c_str(),
                    describe_clip_config(impl->checkpoint.config).c_str());
   return ClipModel(std::move(impl));
@@ -83,6 +92,7 @@ ClipModel ClipModel::with_random_weights(const ClipConfig& config, uint64_t seed
   impl->options = options;
   impl->checkpoint.config = config;
   impl->checkpoint.weights = make_random_weights(config, seed, *impl->backend);
+  convert_weights(*impl->backend, config, impl->checkpoint.weights);
   return ClipModel(std::move(impl));
 }
 

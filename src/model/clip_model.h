@@ -35,6 +35,9 @@ struct ClipModelOptions {
   // Run the text blocks only up to the last end token of the batch (exact up to float rounding;
   // clip-inference-notes §1.3). Off only to check that claim.
   bool truncate_text = true;
+  // The precision of the blocks' Linear weights (--precision) on the CPU backend the model
+  // creates; ignored with a caller-given backend (CpuBackendOptions::precision says it there).
+  WeightPrecision precision = WeightPrecision::kFp32;
 };
 
 class ClipModel {

@@ -14,14 +14,14 @@ namespace clipret::model {
 
 struct LayerWeights {
   Buffer ln1_weight, ln1_bias;  // width
-  Buffer qkv_weight;            // (3 width) x width: rows Q, then K, then V
+  LinearWeight qkv_weight;      // (3 width) x width: rows Q, then K, then V
   Buffer qkv_bias;              // 3 width
-  Buffer out_weight;            // width x width
+  LinearWeight out_weight;      // width x width
   Buffer out_bias;              // width
   Buffer ln2_weight, ln2_bias;  // width
-  Buffer fc1_weight;            // mlp_width x width
+  LinearWeight fc1_weight;      // mlp_width x width
   Buffer fc1_bias;              // mlp_width
-  Buffer fc2_weight;            // width x mlp_width
+  LinearWeight fc2_weight;      // width x mlp_width
   Buffer fc2_bias;              // width
 };
 

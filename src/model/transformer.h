@@ -16,8 +16,16 @@ void run_transformer(Backend& backend, const TransformerConfig& config,
                      const std::vector<LayerWeights>& layers, float* x, size_t batch, size_t seq,
                      bool causal);
 
-// y (rows x out) = x (rows x in) W^T (+ bias when not null), W out x in: an nn.Linear.
+// y (rows x out) = x (rows x in) W^T (+ bias when not null), W out x in: an nn.Linear, with its
+// weight in the backend's weight precision (the blocks' layers) or in fp32 (the projections).
+void linear(Backend& backend, const float* x, size_t rows, size_t in, const LinearWeight& weight,
+            const float* bias, size_t out, float* y);
 void linear(Backend& backend, const float* x, size_t rows, size_t in, const Buffer& weight,
             const float* bias, size_t out, float* y);
+
+// Converts the Linear weights of `layers` (width x in_width and so on) to the backend's weight
+// precision (Backend::convert_linear_weight).
+void convert_layer_weights(Backend& backend, const TransformerConfig& config,
+                           std::vector<LayerWeights>& layers);
 
 }  // namespace clipret::model

@@ -22,6 +22,7 @@ struct FilterOptions {
   std::optional<double> threshold;
   // Any model the rest of the tool takes (the original hard-codes ViT-B/32, its default here).
   std::string clip_model = "ViT-B/32";
+  std::string precision = "fp32";              // the blocks' Linear weights: fp32 or bf16
   std::optional<std::string> clip_cache_path;  // read by the CLI into HubOptions
 };
 

@@ -9,8 +9,10 @@
 #include <new>
 #include <vector>
 
+#include "core/bfloat16.h"
 #include "core/compute_threads.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "model/cpu/activations.h"
 #include "model/cpu/packed_attention.h"
 #include "model/cpu/small_gemm.h"
@@ -47,13 +49,33 @@ blasint to_blasint(size_t value) {
   return static_cast<blasint>(value);
 }
 
+// A Linear weight kept in bfloat16 (raw bits, out x in).
+class Bf16Weight : public WeightStorage {
+ public:
+  explicit Bf16Weight(size_t count) : bits(count) {}
+  std::vector<uint16_t> bits;
+};
+
 }  // namespace
 
-CpuBackend::CpuBackend(CpuBackendOptions options) : name_("cpu (OpenBLAS)") {
+CpuBackend::CpuBackend(CpuBackendOptions options)
+    : name_("cpu (OpenBLAS)"), precision_(options.precision) {
   set_threads(options.threads);
   if (options.small_gemm) small_gemm_ = cpu::best_small_gemm_kernel();
   if (small_gemm_ != nullptr)
     name_ = std::string("cpu (OpenBLAS, ") + small_gemm_->name + " small-batch kernel)";
+  if (precision_ == WeightPrecision::kBf16) {
+    const auto& kernels = cpu::supported_small_gemm_bf16_kernels();
+    if (!kernels.empty()) bf16_gemm_ = &kernels.front();
+    if (bf16_gemm_ != nullptr && bf16_gemm_->bf16_products) {
+      name_ += ", bf16 weights and products (AVX-512 BF16)";
+    } else {
+      name_ += ", bf16 weights widened to fp32";
+      CLIPRET_LOG_INFO(
+          "--precision bf16: this CPU has no AVX-512 BF16; the weights are kept in bfloat16 (half "
+          "the memory) and widened to fp32 for the products");
+    }
+  }
 }
 
 CpuBackend::~CpuBackend() = default;
@@ -100,30 +122,87 @@ void CpuBackend::gemm(Transpose trans_a, Transpose trans_b, size_t m, size_t n, 
               to_blasint(ldc));
 }
 
-void CpuBackend::small_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
-                            const float* b, size_t ldb, float beta, float* c, size_t ldc) {
+void CpuBackend::split_columns(size_t n, size_t k,
+                               const std::function<void(size_t, size_t)>& columns) {
   // Below ~64K weights (attention's per-head products) a second thread costs more than it saves.
   constexpr size_t kMinParallelWeights = size_t{1} << 16;
   // Chunks of ~32K weights (128 KB, ~5 us on one core): enough of them that a late worker
   // costs little, few enough that claiming them is free.
   constexpr size_t kChunkWeights = size_t{1} << 15;
   constexpr size_t kColumnGranule = 16;
-
-  const cpu::SmallGemmNtFn kernel = small_gemm_->gemm_nt;
   if (threads_ <= 1 || n * k < kMinParallelWeights) {
-    kernel(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    columns(0, n);
     return;
   }
   if (!workers_) workers_ = std::make_unique<cpu::WorkerPool>(threads_ - 1);
   const size_t per_chunk = std::max(kColumnGranule, kChunkWeights / std::max<size_t>(k, 1)) /
                            kColumnGranule * kColumnGranule;
   const size_t chunks = (n + per_chunk - 1) / per_chunk;
-  auto columns = [&](size_t index) {
+  auto chunk = [&](size_t index) {
     const size_t first = index * per_chunk;
-    const size_t count = std::min(per_chunk, n - first);
-    kernel(m, count, k, alpha, a, lda, b + first * ldb, ldb, beta, c + first, ldc);
+    columns(first, std::min(per_chunk, n - first));
   };
-  workers_->run(chunks, columns);
+  workers_->run(chunks, chunk);
+}
+
+void CpuBackend::small_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                            const float* b, size_t ldb, float beta, float* c, size_t ldc) {
+  const cpu::SmallGemmNtFn kernel = small_gemm_->gemm_nt;
+  split_columns(n, k, [&](size_t first, size_t count) {
+    kernel(m, count, k, alpha, a, lda, b + first * ldb, ldb, beta, c + first, ldc);
+  });
+}
+
+void CpuBackend::gemm_weight(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                             const LinearWeight& w, float beta, float* c, size_t ldc) {
+  if (w.converted == nullptr) {
+    gemm(Transpose::kNo, Transpose::kYes, m, n, k, alpha, a, lda, w.fp32.data(), k, beta, c, ldc);
+    return;
+  }
+  const auto& weight = static_cast<const Bf16Weight&>(*w.converted);
+  bf16_gemm(m, n, k, alpha, a, lda, weight.bits.data(), beta, c, ldc);
+}
+
+void CpuBackend::convert_linear_weight(LinearWeight& w, size_t out, size_t in) {
+  if (precision_ == WeightPrecision::kFp32 || w.converted != nullptr) return;
+  CLIPRET_CHECK(w.fp32.size() == out * in, Internal,
+                "linear weight of %zu values, expected %zu x %zu", w.fp32.size(), out, in);
+  auto weight = std::make_unique<Bf16Weight>(out * in);
+  core::float32_to_bfloat16(w.fp32.data(), out * in, weight->bits.data());
+  w.converted = std::move(weight);
+  w.fp32 = Buffer();
+}
+
+void CpuBackend::bf16_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                           const uint16_t* w, float beta, float* c, size_t ldc) {
+  if (m == 0 || n == 0) return;
+  if (bf16_gemm_ == nullptr) {
+    // No kernel for this CPU: the weight widened in slices, then OpenBLAS.
+    std::vector<float> slice;
+    constexpr size_t kSliceColumns = 256;
+    for (size_t first = 0; first < n; first += kSliceColumns) {
+      const size_t count = std::min(kSliceColumns, n - first);
+      slice.resize(count * k);
+      for (size_t i = 0; i < count * k; ++i) {
+        slice[i] = core::bfloat16_to_float32(w[first * k + i]);
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_blasint(m), to_blasint(count),
+                  to_blasint(k), alpha, a, to_blasint(lda), slice.data(), to_blasint(k), beta,
+                  c + first, to_blasint(ldc));
+    }
+    return;
+  }
+  // Rows of a in blocks that stay in L2 while the weight streams past them (the kernel has no
+  // blocking of its own over a); each block's columns are split over the threads.
+  constexpr size_t kRowBlock = 96;
+  const cpu::SmallGemmNtBf16Fn kernel = bf16_gemm_->gemm_nt;
+  for (size_t row = 0; row < m; row += kRowBlock) {
+    const size_t rows = std::min(kRowBlock, m - row);
+    split_columns(n, k, [&](size_t first, size_t count) {
+      kernel(rows, count, k, alpha, a + row * lda, lda, w + first * k, k, beta,
+             c + row * ldc + first, ldc);
+    });
+  }
 }
 
 void CpuBackend::layer_norm(const float* x, size_t rows, size_t width, const float* gamma,

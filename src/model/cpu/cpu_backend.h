@@ -9,6 +9,8 @@
 // OpenBLAS's count is process-wide: the command sets it (core/compute_threads.h).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,6 +20,7 @@ namespace clipret::model {
 
 namespace cpu {
 struct SmallGemmKernel;
+struct SmallGemmBf16Kernel;
 class WorkerPool;
 }  // namespace cpu
 
@@ -30,6 +33,11 @@ struct CpuBackendOptions {
   // included; 0: every available core. A lone text query's products split well over 2 cores
   // (8.2 ms vs 12.2 ms on one: bench/RESULTS.md).
   int threads = 0;
+  // The blocks' Linear weights: fp32, or bfloat16 (half the memory). With AVX-512 BF16 the
+  // products are bfloat16's (activations rounded to bfloat16, sums in fp32: twice the fp32
+  // rate); on other x86-64 CPUs the weights are widened to fp32 in registers (memory halved,
+  // fp32 products), said once in the log.
+  WeightPrecision precision = WeightPrecision::kFp32;
 };
 
 class CpuBackend : public Backend {
@@ -49,6 +57,10 @@ class CpuBackend : public Backend {
   void gemm(Transpose trans_a, Transpose trans_b, size_t m, size_t n, size_t k, float alpha,
             const float* a, size_t lda, const float* b, size_t ldb, float beta, float* c,
             size_t ldc) override;
+  void gemm_weight(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                   const LinearWeight& w, float beta, float* c, size_t ldc) override;
+  // bf16: rounds the weight to bfloat16 (nearest even) and releases the fp32 copy.
+  void convert_linear_weight(LinearWeight& w, size_t out, size_t in) override;
   void layer_norm(const float* x, size_t rows, size_t width, const float* gamma, const float* beta,
                   float eps, float* y) override;
   void copy(const float* src, size_t count, float* dst) override;
@@ -70,11 +82,19 @@ class CpuBackend : public Backend {
   // The small-row product, split over the columns on threads_ threads.
   void small_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                   const float* b, size_t ldb, float beta, float* c, size_t ldc);
+  // The product with a bfloat16 weight (n x k), rows of a in blocks, columns over the threads.
+  void bf16_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                 const uint16_t* w, float beta, float* c, size_t ldc);
+  // Runs columns(first, count) over [0, n) in chunks of about `chunk_weights` / k columns, on
+  // threads_ threads when n x k is large enough to pay for them.
+  void split_columns(size_t n, size_t k, const std::function<void(size_t, size_t)>& columns);
 
   std::string name_;
   int threads_ = 0;                                   // set by set_threads()
   const cpu::SmallGemmKernel* small_gemm_ = nullptr;  // null: OpenBLAS only
-  std::unique_ptr<cpu::WorkerPool> workers_;          // started on first parallel use
+  WeightPrecision precision_ = WeightPrecision::kFp32;
+  const cpu::SmallGemmBf16Kernel* bf16_gemm_ = nullptr;  // with kBf16; null: widen, then OpenBLAS
+  std::unique_ptr<cpu::WorkerPool> workers_;             // started on first parallel use
 };
 
 }  // namespace clipret::model

@@ -75,7 +75,6 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
   t.add_int("faiss_threads", &o.faiss_threads, "OpenMP threads of one faiss search");
   t.add_int("max_text_batch", &o.max_text_batch,
             "most concurrent text queries embedded in one model call");
-  t.add_precision(&o.precision);
   t.add_int("model_threads", &o.model_threads,
             "threads of the model's own kernels, which run the products of text queries (a "
             "lone query splits over them); 0 = every core. Large batches run on OpenBLAS, on "
@@ -85,6 +84,7 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
             "many queries to arrive; 0: never wait (a lone client never waits)");
   t.add_optional_string("clip_cache_path", &o.clip_cache_path,
                         "model and resource cache; None means ~/.cache/clip_retrieval");
+  t.add_precision(&o.precision);
 }
 
 namespace {

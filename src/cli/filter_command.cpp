@@ -23,7 +23,6 @@ OptionTable filter_table(search::FilterOptions& o) {
   t.add_string("output_folder", &o.output_folder, "where the matching images are copied", true);
   t.add_string("indice_folder", &o.indice_folder,
                "index folder holding image.index and metadata/*.parquet (with image_path)", true);
-  t.add_precision(&o.precision);
   t.add_int("num_results", &o.num_results, "how many best matches (without --threshold)");
   t.add_optional_float("threshold", &o.threshold,
                        "keep every image whose similarity (inner product) is above this instead");
@@ -32,6 +31,7 @@ OptionTable filter_table(search::FilterOptions& o) {
                "folder)");
   t.add_optional_string("clip_cache_path", &o.clip_cache_path,
                         "model download cache; None means ~/.cache/clip_retrieval");
+  t.add_precision(&o.precision);
   return t;
 }
 

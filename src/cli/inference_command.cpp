@@ -48,7 +48,6 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
   t.add_string("clip_model", &o.clip_model,
                "ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px, hf_clip:ORG/NAME, "
                "open_clip:ARCH/TAG, or a local model folder");
-  t.add_precision(&o.precision);
   t.add_string("mclip_model", &o.mclip_model, "multilingual text model used with --use_mclip");
   t.add_bool("use_mclip", &o.use_mclip, "embed captions with the multilingual text model");
   t.add_bool("use_jit", &o.use_jit, "accepted for compatibility (TorchScript); no effect");
@@ -82,6 +81,7 @@ void add_inference_options(OptionTable& t, inference::InferenceOptions& o) {
   t.add_bool("dry_run", &o.dry_run,
              "with distribution_strategy slurm: write the sbatch script and print it instead of "
              "submitting it");
+  t.add_precision(&o.precision);
 }
 
 namespace {

@@ -36,6 +36,7 @@ std::unique_ptr<Backend> default_backend(const ClipModelOptions& options) {
 void convert_weights(Backend& backend, const ClipConfig& config, ClipWeights& weights) {
   convert_layer_weights(backend, config.vision.transformer, weights.vision.layers);
   convert_layer_weights(backend, config.text.transformer, weights.text.layers);
+  CLIPRET_LOG_DEBUG("CLIP runs on %s", backend.name());
 }
 
 }  // namespace

@@ -52,6 +52,7 @@ TEST(BackOptionsTable, OriginalOrderAndDefaults) {
       {"model_threads", "0"},
       {"batch_gather_us", "3000"},
       {"clip_cache_path", "None"},
+      {"precision", "\"fp32\""},
   };
   ASSERT_EQ(table.options().size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {

@@ -50,6 +50,7 @@ TEST(InferenceOptionsTest, EverySpecOptionWithItsDefault) {
       {"slurm_verbose_wait", "False"},
       {"subset_size", "None"},
       {"dry_run", "False"},
+      {"precision", "\"fp32\""},
   };
   ASSERT_EQ(table.options().size(), expected.size());
   std::set<std::string> names;

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "core/bfloat16.h"
@@ -63,13 +65,14 @@ TEST(PrecisionTest, ParsesTheOptionValues) {
   }
 }
 
-// A converted weight drops its fp32 copy, and products of every shape the towers use (a
-// query's rows, a batch's hundreds, more than a row block) equal the double product with the
-// weight rounded to bfloat16 — and the activations too where the CPU multiplies in bfloat16.
-TEST(PrecisionTest, Bf16WeightProductsMatchDoubleReference) {
-  CpuBackend backend(CpuBackendOptions{.precision = WeightPrecision::kBf16});
+void check_bf16_products(CpuBackend& backend, const std::string& name) {
   const auto& kernels = cpu::supported_small_gemm_bf16_kernels();
-  const bool bf16_products = !kernels.empty() && kernels.front().bf16_products;
+  bool bf16_products = false;
+  for (const auto& kernel : kernels) {
+    if (name.empty() ? &kernel == &kernels.front() : name == kernel.name) {
+      bf16_products = kernel.bf16_products;
+    }
+  }
   std::mt19937 engine(5);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   for (const size_t m : {1, 12, 50, 97, 200}) {
@@ -98,28 +101,56 @@ TEST(PrecisionTest, Bf16WeightProductsMatchDoubleReference) {
             magnitude += std::abs(term);
           }
           ASSERT_NEAR(c[i * n + j], dot + before[i * n + j], 1e-6 * (k + 2) * (magnitude + 1))
-              << "m " << m << " n " << n << " k " << k << " at " << i << ", " << j;
+              << "kernel '" << name << "' m " << m << " n " << n << " k " << k << " at " << i
+              << ", " << j;
         }
       }
     }
   }
 }
 
+// A converted weight drops its fp32 copy, and products of every shape the towers use (a
+// query's rows, a batch's hundreds, more than a row block) equal the double product with the
+// weight rounded to bfloat16 — and the activations too where the CPU multiplies in bfloat16.
+TEST(PrecisionTest, Bf16WeightProductsMatchDoubleReference) {
+  std::vector<std::string> names = {""};  // the default, and each kernel by name
+  for (const auto& kernel : cpu::supported_small_gemm_bf16_kernels()) names.push_back(kernel.name);
+  for (const std::string& name : names) {
+    CpuBackend backend(CpuBackendOptions{.precision = WeightPrecision::kBf16, .bf16_kernel = name});
+    check_bf16_products(backend, name);
+  }
+}
+
+// With each kernel this CPU has (the AVX2 one included on an AVX-512 machine).
 TEST(PrecisionTest, Bf16FixtureCheckpointKeepsItsEmbeddings) {
-  ClipModel model = ClipModel::load(testing::fixture_path("clip_tiny_hf"),
-                                    with_precision(WeightPrecision::kBf16));
   const TinyClipFixture f = TinyClipFixture::load();
-  std::vector<float> images(f.images * f.embed_dim);
-  model.encode_image(f.pixels.data(), f.images, images.data());
-  std::cerr << "fixture bf16 vs float64, worst image cosine "
-            << worst_cosine(images, f.image_embeds, f.embed_dim);
-  EXPECT_GE(worst_cosine(images, f.image_embeds, f.embed_dim), 0.999);
-  std::vector<float> texts(f.texts * f.embed_dim);
-  model.encode_text(f.ids.data(), f.texts, texts.data());
-  std::cerr << ", text " << worst_cosine(texts, f.text_embeds, f.embed_dim) << "\n";
-  EXPECT_GE(worst_cosine(texts, f.text_embeds, f.embed_dim), 0.999);
-  // Not the fp32 results: the weights really are rounded.
-  EXPECT_GT(testing::max_relative_error(images, f.image_embeds, f.embed_dim), 1e-5);
+  std::vector<std::string> names = {""};
+  for (const auto& kernel : cpu::supported_small_gemm_bf16_kernels()) names.push_back(kernel.name);
+  for (const std::string& name : names) {
+    ClipModel model =
+        ClipModel::load(testing::fixture_path("clip_tiny_hf"),
+                        std::make_unique<CpuBackend>(CpuBackendOptions{
+                            .precision = WeightPrecision::kBf16, .bf16_kernel = name}),
+                        {});
+    std::vector<float> images(f.images * f.embed_dim);
+    model.encode_image(f.pixels.data(), f.images, images.data());
+    std::vector<float> texts(f.texts * f.embed_dim);
+    model.encode_text(f.ids.data(), f.texts, texts.data());
+    std::cerr << "fixture, bf16 kernel '" << name << "' vs float64: worst image cosine "
+              << worst_cosine(images, f.image_embeds, f.embed_dim) << ", text "
+              << worst_cosine(texts, f.text_embeds, f.embed_dim) << "\n";
+    EXPECT_GE(worst_cosine(images, f.image_embeds, f.embed_dim), 0.999) << name;
+    EXPECT_GE(worst_cosine(texts, f.text_embeds, f.embed_dim), 0.999) << name;
+    // Not the fp32 results: the weights really are rounded.
+    EXPECT_GT(testing::max_relative_error(images, f.image_embeds, f.embed_dim), 1e-5) << name;
+  }
+  try {
+    CpuBackend backend(
+        CpuBackendOptions{.precision = WeightPrecision::kBf16, .bf16_kernel = "sse2"});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("sse2"), std::string::npos);
+  }
 }
 
 // Random ids of a caption's length: start token, 10 tokens, end token, zeros.

@@ -65,8 +65,14 @@ CpuBackend::CpuBackend(CpuBackendOptions options)
   if (small_gemm_ != nullptr)
     name_ = std::string("cpu (OpenBLAS, ") + small_gemm_->name + " small-batch kernel)";
   if (precision_ == WeightPrecision::kBf16) {
-    const auto& kernels = cpu::supported_small_gemm_bf16_kernels();
-    if (!kernels.empty()) bf16_gemm_ = &kernels.front();
+    for (const cpu::SmallGemmBf16Kernel& kernel : cpu::supported_small_gemm_bf16_kernels()) {
+      if (options.bf16_kernel.empty() || options.bf16_kernel == kernel.name) {
+        bf16_gemm_ = &kernel;
+        break;
+      }
+    }
+    CLIPRET_CHECK(options.bf16_kernel.empty() || bf16_gemm_ != nullptr, InvalidInput,
+                  "bf16 kernel '%s' is not supported on this CPU", options.bf16_kernel.c_str());
     if (bf16_gemm_ != nullptr && bf16_gemm_->bf16_products) {
       name_ += ", bf16 weights and products (AVX-512 BF16)";
     } else {

@@ -38,6 +38,9 @@ struct CpuBackendOptions {
   // rate); on other x86-64 CPUs the weights are widened to fp32 in registers (memory halved,
   // fp32 products), said once in the log.
   WeightPrecision precision = WeightPrecision::kFp32;
+  // With bf16: the kernel by name ("avx512bf16", "avx512", "avx2": one of
+  // supported_small_gemm_bf16_kernels(), so tests run each); empty: the fastest.
+  std::string bf16_kernel = "";
 };
 
 class CpuBackend : public Backend {

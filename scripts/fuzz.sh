@@ -7,7 +7,8 @@
 # and memory-mapped reader), safetensors (header JSON, dtypes, shapes, offsets), py_literal (the
 # .npy header's Python dict and the CLI's list/bool literals), brace_expand (webdataset shard
 # patterns), clip_tokenizer (CLIP's BPE tokenizer on arbitrary bytes), knn_request (back's
-# /knn-service and /metadata request bodies).
+# /knn-service and /metadata request bodies), indices_paths (back's indices_paths.json), url_list
+# (download's txt/csv/tsv/jsonl/json url lists, optionally gzip).
 # Builds build-fuzz/<TARGET>_fuzz and seeds build-fuzz/<TARGET>_corpus. The first three targets
 # are tests/fuzz/<TARGET>_fuzz.cpp with their own LLVMFuzzerTestOneInput; the others are a
 # function fuzz_one_<TARGET> (tests/fuzz/fuzz_targets.h) behind tests/fuzz/libfuzzer_main.cpp,
@@ -16,7 +17,8 @@
 # with `build-fuzz/<TARGET>_fuzz -minimize_crash=1 -runs=10000 FILE`, fix the parser, keep the file.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-targets="parquet_reader, torch_pickle, wordpiece, npy, safetensors, py_literal, brace_expand, clip_tokenizer, knn_request"
+targets="parquet_reader, torch_pickle, wordpiece, npy, safetensors, py_literal, brace_expand,
+  clip_tokenizer, knn_request, indices_paths, url_list"
 target="${1:?target: $targets}"
 seconds="${2:-300}"
 jobs="${3:-1}"
@@ -105,6 +107,19 @@ PY
     sources=("$root/src/back/knn_request.cpp" "$root/src/search/base64.cpp" "${core[@]}")
     libs=()
     max_len=4096
+    seed
+    ;;
+  indices_paths)
+    sources=("$root"/src/back/{back_options,index_option_fields}.cpp "${core[@]}")
+    libs=()
+    max_len=4096
+    seed
+    ;;
+  url_list)
+    sources=("$root"/src/download/{text_parsers,json_parsers,input_bytes,row_parser}.cpp
+             "$root"/src/core/{stream,pipe_stream,utf8_validate}.cpp "${core[@]}")
+    libs=(-lz)
+    max_len=8192
     seed
     ;;
   *)

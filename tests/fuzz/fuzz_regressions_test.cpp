@@ -59,6 +59,12 @@ TEST(FuzzRegressionsTest, ClipTokenizer) {
 TEST(FuzzRegressionsTest, KnnRequest) {
   replay("knn_request", fuzz_one_knn_request);
 }
+TEST(FuzzRegressionsTest, IndicesPaths) {
+  replay("indices_paths", fuzz_one_indices_paths);
+}
+TEST(FuzzRegressionsTest, UrlList) {
+  replay("url_list", fuzz_one_url_list);
+}
 
 }  // namespace
 }  // namespace clipret::fuzz

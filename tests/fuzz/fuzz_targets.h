@@ -56,5 +56,9 @@ int fuzz_one_brace_expand(const uint8_t* data, size_t size);
 int fuzz_one_clip_tokenizer(const uint8_t* data, size_t size);
 // back/knn_request.h: the /knn-service and /metadata request bodies.
 int fuzz_one_knn_request(const uint8_t* data, size_t size);
+// back/back_options.h: indices_paths.json.
+int fuzz_one_indices_paths(const uint8_t* data, size_t size);
+// download's text url lists: txt, csv, tsv, jsonl, json, optionally gzip (first byte: format).
+int fuzz_one_url_list(const uint8_t* data, size_t size);
 
 }  // namespace clipret::fuzz

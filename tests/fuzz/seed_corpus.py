@@ -3,11 +3,13 @@
 
     seed_corpus.py TARGET DIR
 
-TARGET: npy, safetensors, py_literal, brace_expand, clip_tokenizer, knn_request. Pure Python
+TARGET: npy, safetensors, py_literal, brace_expand, clip_tokenizer, knn_request,
+indices_paths, url_list. Pure Python
 (no numpy): the .npy and .safetensors seeds are built byte by byte as numpy's np.save and the
 reference safetensors writer lay them out. Every seed is valid input; the fuzzer mutates from
 there. The same files are committed in tests/fuzz/regressions/TARGET/ as the replay test's floor.
 """
+import gzip
 import json
 import os
 import struct
@@ -99,6 +101,31 @@ def seeds(target):
                                                       {"embedding_input": [1, 2]}],
                                       "modality": "image", "num_images": 5}).encode(),
             "metadata.json": json.dumps({"ids": [1, 2, 3], "indice_name": "a"}).encode(),
+        }
+    if target == "indices_paths":
+        return {
+            "folders.json": json.dumps({"laion": "/data/laion", "coco": "/data/coco"}).encode(),
+            "options.json": json.dumps({"a": {"indice_folder": "/data/a", "enable_hdf5": False,
+                                              "clip_model": "ViT-B/32",
+                                              "columns_to_return": ["url", "caption"],
+                                              "enable_faiss_memory_mapping": True,
+                                              "reorder_metadata_by_ivf_index": False},
+                                        "b": "/data/b"}).encode(),
+        }
+    if target == "url_list":
+        # First byte: format (0 txt, 1 csv, 2 tsv, 3 jsonl, 4 json) | 8 for gzip.
+        return {
+            "txt.bin": b"\x00http://a/1.jpg\r\n\nhttps://b/2.png\rftp://c\n",
+            "csv.bin": b"\x01\xef\xbb\xbfurl,caption,x\nhttp://a,\"a, \"\"cat\"\"\nline\",1\nhttp://b,,2\n",
+            "tsv.bin": b"\x02url\tcaption\nhttp://a\ta dog\n",
+            "jsonl.bin": b"\x03" + b"\n".join(json.dumps(r).encode() for r in [
+                {"url": "http://a", "caption": "x"}, {"url": "http://b", "caption": None},
+                {"url": 3, "caption": {"k": [1]}}]) + b"\n\n",
+            "json_columns.bin": b"\x04" + json.dumps(
+                {"url": {"0": "http://a", "1": "http://b"}, "caption": {"0": "a", "1": None}}).encode(),
+            "json_records.bin": b"\x04" + json.dumps(
+                [{"url": "http://a", "caption": "a"}, {"url": "http://b"}]).encode(),
+            "txt_gzip.bin": b"\x08" + gzip.compress(b"http://a/1.jpg\nhttp://b/2.jpg\n", mtime=0),
         }
     raise SystemExit("unknown target " + target)
 

@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -28,14 +30,17 @@ inline void fuzz_check(bool ok, const char* what) {
   if (!ok) throw FuzzFinding(what);
 }
 
-// Runs `parse`; a clipret::Error other than kInternal is an expected rejection. Returns 0, as
-// LLVMFuzzerTestOneInput does.
+// Runs `parse`; a clipret::Error other than kInternal is an expected rejection, printed to
+// stderr when CLIPRET_FUZZ_VERBOSE is set (to see why a seed or regression is refused). Returns
+// 0, as LLVMFuzzerTestOneInput does.
 template <class F>
 int accept_or_reject(F&& parse) {
   try {
     parse();
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::kInternal) throw;
+    static const bool verbose = std::getenv("CLIPRET_FUZZ_VERBOSE") != nullptr;
+    if (verbose) std::fprintf(stderr, "rejected (%s): %s\n", error_kind_name(e.kind()), e.what());
   }
   return 0;
 }

@@ -90,6 +90,9 @@ TEST(ParseMetadataRequest, IdsInOrder) {
   EXPECT_EQ(parse_metadata_request(R"({"other":{"ids":[1]},"ids":[],"indice_name":null})").ids,
             std::vector<int64_t>{});
   EXPECT_EQ(parse_metadata_request(R"({"ids":[7.0, 9]})").ids, (std::vector<int64_t>{7, 9}));
+  // Numbers in other fields are not ids: a fraction or a huge number there is ignored.
+  EXPECT_EQ(parse_metadata_request(R"({"x":0.5,"ids":[2],"y":[1e300,18446744073709551615]})").ids,
+            (std::vector<int64_t>{2}));
   for (const char* bad :
        {R"({"ids":"1"})", R"({"ids":["a"]})", R"({"ids":[[1]]})", R"({"ids":{"a":1}})",
         R"({"ids":null})", R"({"ids":[1.5]})", R"({"indice_name":"a"})",

@@ -9,12 +9,13 @@
 # patterns), clip_tokenizer (CLIP's BPE tokenizer on arbitrary bytes), knn_request (back's
 # /knn-service and /metadata request bodies), indices_paths (back's indices_paths.json), url_list
 # (download's txt/csv/tsv/jsonl/json url lists, optionally gzip).
-# Builds build-fuzz/<TARGET>_fuzz and seeds build-fuzz/<TARGET>_corpus. The first three targets
-# are tests/fuzz/<TARGET>_fuzz.cpp with their own LLVMFuzzerTestOneInput; the others are a
-# function fuzz_one_<TARGET> (tests/fuzz/fuzz_targets.h) behind tests/fuzz/libfuzzer_main.cpp,
-# which fuzz_regressions_test (ctest) also runs on every file of
-# tests/fuzz/regressions/<TARGET>/. Crashes are copied into that regression folder: minimise one
-# with `build-fuzz/<TARGET>_fuzz -minimize_crash=1 -runs=10000 FILE`, fix the parser, keep the file.
+# Builds build-fuzz/<TARGET>_fuzz and seeds build-fuzz/<TARGET>_corpus. parquet_reader is
+# tests/fuzz/parquet_reader_fuzz.cpp with its own LLVMFuzzerTestOneInput (parquet_test replays
+# tests/parquet/fuzz_regressions/); every other target is a function fuzz_one_<TARGET>
+# (tests/fuzz/fuzz_targets.h, in tests/fuzz/<TARGET>_fuzz.cpp) behind tests/fuzz/libfuzzer_main.cpp,
+# which fuzz_regressions_test (ctest) also runs on every file of tests/fuzz/regressions/<TARGET>/.
+# Crashes are copied into that regression folder: minimise one with
+# `build-fuzz/<TARGET>_fuzz -minimize_crash=1 -runs=10000 FILE`, fix the parser, keep the file.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 targets="parquet_reader, torch_pickle, wordpiece, npy, safetensors, py_literal, brace_expand,
@@ -57,7 +58,6 @@ case "$target" in
              "${core[@]}")
     libs=(-lutf8proc)
     regressions="$root/tests/fuzz/regressions/wordpiece"
-    defines=(-DCLIPRET_WORDPIECE_TOKENIZER_JSON="\"$root/../shared/fixtures/mclip_tiny/model/tokenizer.json\"")
     /usr/bin/python3 - "$root/../shared/fixtures/mclip_tiny/mclip_dev.jsonl" "$corpus" <<'PY'
 import json, os, sys
 for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
@@ -132,7 +132,7 @@ binary="$out/${target}_fuzz"
 harness=("$root/tests/fuzz/${target}_fuzz.cpp")
 harness_headers=()
 case "$target" in
-  parquet_reader | torch_pickle | wordpiece) ;;
+  parquet_reader) ;;
   *)
     harness+=("${shared_harness[@]}")
     harness_headers=("$root/tests/fuzz/fuzz_targets.h")

@@ -62,6 +62,12 @@ TEST(FuzzRegressionsTest, KnnRequest) {
 TEST(FuzzRegressionsTest, IndicesPaths) {
   replay("indices_paths", fuzz_one_indices_paths);
 }
+TEST(FuzzRegressionsTest, TorchPickle) {
+  replay("torch_pickle", fuzz_one_torch_pickle);
+}
+TEST(FuzzRegressionsTest, Wordpiece) {
+  replay("wordpiece", fuzz_one_wordpiece);
+}
 TEST(FuzzRegressionsTest, UrlList) {
   replay("url_list", fuzz_one_url_list);
 }

@@ -63,6 +63,10 @@ int fuzz_one_clip_tokenizer(const uint8_t* data, size_t size);
 int fuzz_one_knn_request(const uint8_t* data, size_t size);
 // back/back_options.h: indices_paths.json.
 int fuzz_one_indices_paths(const uint8_t* data, size_t size);
+// model/torch_pickle.h: the restricted unpickler of pytorch_model.bin's data.pkl.
+int fuzz_one_torch_pickle(const uint8_t* data, size_t size);
+// text/wordpiece_tokenizer.h on arbitrary bytes, with the mclip_tiny fixture's vocabulary.
+int fuzz_one_wordpiece(const uint8_t* data, size_t size);
 // download's text url lists: txt, csv, tsv, jsonl, json, optionally gzip (first byte: format).
 int fuzz_one_url_list(const uint8_t* data, size_t size);
 

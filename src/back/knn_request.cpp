@@ -19,7 +19,7 @@ json parse_object(const std::string& body) {
   json root;
   try {
     root = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1E999
     CLIPRET_THROW(InvalidInput, "the request body is not valid JSON: %s", e.what());
   }
   CLIPRET_CHECK(root.is_object(), InvalidInput, "the request body must be a JSON object");

@@ -62,6 +62,10 @@ TEST(ParseKnnRequest, AllFields) {
 TEST(ParseKnnRequest, ClientMistakesAreNamed) {
   EXPECT_NE(error_of("{not json").find("not valid JSON"), std::string::npos);
   EXPECT_NE(error_of("[1,2]").find("JSON object"), std::string::npos);
+  // A number past double's range (found by the knn_request fuzz target: a 500 before).
+  EXPECT_NE(error_of("5E545").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(R"({"modality":"image","num_images":1E999})").find("not valid JSON"),
+            std::string::npos);
   EXPECT_NE(error_of(R"({"num_images":1})").find("modality"), std::string::npos);
   EXPECT_NE(error_of(R"({"modality":"image"})").find("num_images"), std::string::npos);
   EXPECT_NE(error_of(R"({"modality":"image","num_images":"ten"})").find("num_images"),

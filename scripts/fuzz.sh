@@ -15,7 +15,8 @@
 # (tests/fuzz/fuzz_targets.h, in tests/fuzz/<TARGET>_fuzz.cpp) behind tests/fuzz/libfuzzer_main.cpp,
 # which fuzz_regressions_test (ctest) also runs on every file of tests/fuzz/regressions/<TARGET>/.
 # Crashes are copied into that regression folder: minimise one with
-# `build-fuzz/<TARGET>_fuzz -minimize_crash=1 -runs=10000 FILE`, fix the parser, keep the file.
+# `build-fuzz/<TARGET>_fuzz -minimize_crash=1 -max_total_time=30 -exact_artifact_path=OUT FILE`,
+# fix the parser, keep the minimised file there (and empty build-fuzz/<TARGET>_crashes/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 targets="parquet_reader, torch_pickle, wordpiece, npy, safetensors, py_literal, brace_expand,

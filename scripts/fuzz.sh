@@ -3,12 +3,25 @@
 # of CI.
 #   scripts/fuzz.sh TARGET [seconds=300] [jobs=1]
 # TARGET: parquet_reader (the Parquet reader), torch_pickle (the restricted unpickler of
-# pytorch_model.bin), wordpiece (the WordPiece tokenizer on arbitrary bytes).
-# Builds build-fuzz/<TARGET>_fuzz from tests/fuzz/<TARGET>_fuzz.cpp and the sources it needs,
-# seeds build-fuzz/<TARGET>_corpus, and copies any crash into the target's regression folder.
+# pytorch_model.bin), wordpiece (the WordPiece tokenizer on arbitrary bytes), npy (.npy header
+# and memory-mapped reader), safetensors (header JSON, dtypes, shapes, offsets), py_literal (the
+# .npy header's Python dict and the CLI's list/bool literals), brace_expand (webdataset shard
+# patterns), clip_tokenizer (CLIP's BPE tokenizer on arbitrary bytes), knn_request (back's
+# /knn-service and /metadata request bodies), indices_paths (back's indices_paths.json), url_list
+# (download's txt/csv/tsv/jsonl/json url lists, optionally gzip).
+# Builds build-fuzz/<TARGET>_fuzz and seeds build-fuzz/<TARGET>_corpus. parquet_reader is
+# tests/fuzz/parquet_reader_fuzz.cpp with its own LLVMFuzzerTestOneInput (parquet_test replays
+# tests/parquet/fuzz_regressions/); every other target is a function fuzz_one_<TARGET>
+# (tests/fuzz/fuzz_targets.h, in tests/fuzz/<TARGET>_fuzz.cpp) behind tests/fuzz/libfuzzer_main.cpp,
+# which fuzz_regressions_test (ctest) also runs on every file of tests/fuzz/regressions/<TARGET>/.
+# Crashes are copied into that regression folder: minimise one with
+# `build-fuzz/<TARGET>_fuzz -minimize_crash=1 -max_total_time=30 -exact_artifact_path=OUT FILE`,
+# fix the parser, keep the minimised file there (and empty build-fuzz/<TARGET>_crashes/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-target="${1:?target: parquet_reader, torch_pickle or wordpiece}"
+targets="parquet_reader, torch_pickle, wordpiece, npy, safetensors, py_literal, brace_expand,
+  clip_tokenizer, knn_request, indices_paths, url_list"
+target="${1:?target: $targets}"
 seconds="${2:-300}"
 jobs="${3:-1}"
 out="$root/build-fuzz"
@@ -20,6 +33,9 @@ core=("$root/src/core/error.cpp" "$root/src/core/log.cpp" "$root/src/core/progre
       "$root/src/core/file_open.cpp")
 defines=()
 max_len=4096
+# Targets written as fuzz_one_<TARGET> (tests/fuzz/fuzz_targets.h).
+shared_harness=("$root/tests/fuzz/libfuzzer_main.cpp" "$root/tests/fuzz/fuzz_temp_file.cpp")
+seed() { if [[ -z "$(ls -A "$corpus")" ]]; then /usr/bin/python3 "$root/tests/fuzz/seed_corpus.py" "$target" "$corpus"; fi; }
 case "$target" in
   parquet_reader)
     sources=("$root"/src/parquet/*.cpp "${core[@]}" "$root/src/core/random_access_file.cpp"
@@ -43,7 +59,6 @@ case "$target" in
              "${core[@]}")
     libs=(-lutf8proc)
     regressions="$root/tests/fuzz/regressions/wordpiece"
-    defines=(-DCLIPRET_WORDPIECE_TOKENIZER_JSON="\"$root/../shared/fixtures/mclip_tiny/model/tokenizer.json\"")
     /usr/bin/python3 - "$root/../shared/fixtures/mclip_tiny/mclip_dev.jsonl" "$corpus" <<'PY'
 import json, os, sys
 for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
@@ -51,19 +66,87 @@ for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
         f.write(json.loads(line)["text"])
 PY
     ;;
+  npy)
+    sources=("$root"/src/core/{npy_header,npy_reader,py_literal,float16}.cpp "${core[@]}")
+    libs=()
+    max_len=8192
+    seed
+    cp -n "$root"/../shared/fixtures/clip_tiny_hf/ref_{image_embeds,input_ids,text_embeds}.npy "$corpus/" 2>/dev/null || true
+    ;;
+  safetensors)
+    sources=("$root/src/model/safetensors_file.cpp" "$root/src/core/float16.cpp" "${core[@]}")
+    libs=()
+    max_len=16384
+    seed
+    ;;
+  py_literal)
+    sources=("$root/src/core/py_literal.cpp" "$root/src/cli/option_table.cpp" "${core[@]}")
+    libs=()
+    max_len=2048
+    seed
+    ;;
+  brace_expand)
+    sources=("$root/src/core/brace_expand.cpp" "${core[@]}")
+    libs=()
+    max_len=1024
+    seed
+    ;;
+  clip_tokenizer)
+    sources=("$root"/src/text/{clip_tokenizer,bpe_merge,bpe_vocabulary,pretokenizer,text_cleaner,ftfy_fixer,html_entities,html_unescape,mojibake_badness,mojibake_repair,single_byte_codecs,unicode_props,unicode_transforms,utf8,word_cache,gunzip}.cpp
+             "$root"/src/core/{stream,pipe_stream}.cpp "${core[@]}")
+    libs=(-lutf8proc -lz)
+    max_len=4096
+    seed
+    /usr/bin/python3 - "$root/../shared/fixtures/tokenizer/tokenizer_dev.jsonl" "$corpus" <<'PY'
+import json, os, sys
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    with open(os.path.join(sys.argv[2], "dev%02d.txt" % i), "w", encoding="utf-8") as f:
+        f.write(json.loads(line)["text"])
+PY
+    ;;
+  knn_request)
+    sources=("$root/src/back/knn_request.cpp" "$root/src/search/base64.cpp" "${core[@]}")
+    libs=()
+    max_len=4096
+    seed
+    ;;
+  indices_paths)
+    sources=("$root"/src/back/{back_options,index_option_fields}.cpp "${core[@]}")
+    libs=()
+    max_len=4096
+    seed
+    ;;
+  url_list)
+    sources=("$root"/src/download/{text_parsers,json_parsers,input_bytes,row_parser}.cpp
+             "$root"/src/core/{stream,pipe_stream,utf8_validate}.cpp "${core[@]}")
+    libs=(-lz)
+    max_len=8192
+    seed
+    ;;
   *)
-    echo "unknown target '$target' (parquet_reader, torch_pickle, wordpiece)" >&2
+    echo "unknown target '$target' ($targets)" >&2
     exit 2
     ;;
 esac
 
 binary="$out/${target}_fuzz"
-harness="$root/tests/fuzz/${target}_fuzz.cpp"
-if [[ ! -x "$binary" || -n "$(find "${sources[@]}" "$harness" "$0" -newer "$binary" | head -1)" ]]; then
+harness=("$root/tests/fuzz/${target}_fuzz.cpp")
+harness_headers=()
+case "$target" in
+  parquet_reader) ;;
+  *)
+    harness+=("${shared_harness[@]}")
+    harness_headers=("$root/tests/fuzz/fuzz_targets.h")
+    defines+=(-DCLIPRET_FUZZ_ENTRY="fuzz_one_$target")
+    regressions="$root/tests/fuzz/regressions/$target"
+    ;;
+esac
+if [[ ! -x "$binary" || -n "$(find "${sources[@]}" "${harness[@]}" "${harness_headers[@]}" "$0" -newer "$binary" | head -1)" ]]; then
   echo "building $binary"
   clang++ -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined -I"$root/src" "${defines[@]}" \
-    "${sources[@]}" "$harness" "${libs[@]}" -o "$binary"
+    -fno-sanitize-recover=undefined -I"$root/src" -I"$root/tests" \
+    -DCLIPRET_SHARED_DIR="\"$root/../shared\"" "${defines[@]}" \
+    "${sources[@]}" "${harness[@]}" "${libs[@]}" -o "$binary"
 fi
 mkdir -p "$regressions"
 cp -n "$regressions"/* "$corpus/" 2>/dev/null || true

@@ -74,7 +74,7 @@ std::vector<search::IndexOptions> parse_indices_paths(const std::string& json_te
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1E999
     CLIPRET_THROW(InvalidInput, "%s: not valid JSON: %s", source.c_str(), e.what());
   }
   CLIPRET_CHECK(root.is_object() && !root.empty(), InvalidInput,

@@ -19,7 +19,7 @@ json parse_object(const std::string& body) {
   json root;
   try {
     root = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1E999
     CLIPRET_THROW(InvalidInput, "the request body is not valid JSON: %s", e.what());
   }
   CLIPRET_CHECK(root.is_object(), InvalidInput, "the request body must be a JSON object");
@@ -232,12 +232,15 @@ class MetadataRequestReader : public nlohmann::json_sax<json> {
   bool null() override { return scalar(Kind::kNull); }
   bool boolean(bool) override { return scalar(Kind::kOther); }
   bool number_integer(number_integer_t v) override { return number(static_cast<double>(v), v); }
+  // Numbers outside `ids` (other fields the original ignores) may be anything.
   bool number_unsigned(number_unsigned_t v) override {
+    if (!in_ids_ || depth_ != 2) return scalar(Kind::kOther);
     CLIPRET_CHECK(v <= static_cast<number_unsigned_t>(INT64_MAX), InvalidInput,
                   "ids must be integers");
     return number(static_cast<double>(v), static_cast<int64_t>(v));
   }
   bool number_float(number_float_t v, const string_t&) override {
+    if (!in_ids_ || depth_ != 2) return scalar(Kind::kOther);
     CLIPRET_CHECK(std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9e15, InvalidInput,
                   "ids must be integers");
     return number(v, static_cast<int64_t>(v));

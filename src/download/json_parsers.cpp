@@ -62,6 +62,9 @@ class JsonLinesParser : public RowParser {
     } catch (const Json::parse_error& e) {
       CLIPRET_THROW(InvalidInput, "%s, line %lld: invalid JSON at byte %zu of the line",
                     cursor_.name().c_str(), static_cast<long long>(cursor_.line()), e.byte);
+    } catch (const Json::out_of_range& e) {  // a number like 1E999
+      CLIPRET_THROW(InvalidInput, "%s, line %lld: invalid JSON (%s)", cursor_.name().c_str(),
+                    static_cast<long long>(cursor_.line()), e.what());
     }
     CLIPRET_CHECK(object.is_object(), InvalidInput, "%s, line %lld: expected a JSON object",
                   cursor_.name().c_str(), static_cast<long long>(cursor_.line()));
@@ -114,6 +117,8 @@ class JsonDocumentParser : public RowParser {
       const auto line = 1 + std::count(text.begin(), text.begin() + end, '\n');
       CLIPRET_THROW(InvalidInput, "%s, line %lld: invalid JSON (%s)", path.c_str(),
                     static_cast<long long>(line), e.what());
+    } catch (const Json::out_of_range& e) {  // a number like 1E999
+      CLIPRET_THROW(InvalidInput, "%s: invalid JSON (%s)", path.c_str(), e.what());
     }
     if (document_.is_array()) {
       KeyList keys;

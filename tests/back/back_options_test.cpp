@@ -54,6 +54,7 @@ TEST(ParseIndicesPaths, MistakesAreNamed) {
   };
   EXPECT_NE(message("{").find("paths.json"), std::string::npos);
   EXPECT_NE(message("[]").find("JSON object"), std::string::npos);
+  EXPECT_NE(message(R"({"a": 5E545})").find("not valid JSON"), std::string::npos);
   EXPECT_NE(message(R"({"a": 3})").find("index 'a'"), std::string::npos);
   EXPECT_NE(message(R"({"a": {"indice_folder": "/x", "enable_hfd5": true}})").find("enable_hfd5"),
             std::string::npos);

@@ -62,6 +62,10 @@ TEST(ParseKnnRequest, AllFields) {
 TEST(ParseKnnRequest, ClientMistakesAreNamed) {
   EXPECT_NE(error_of("{not json").find("not valid JSON"), std::string::npos);
   EXPECT_NE(error_of("[1,2]").find("JSON object"), std::string::npos);
+  // A number past double's range (found by the knn_request fuzz target: a 500 before).
+  EXPECT_NE(error_of("5E545").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(R"({"modality":"image","num_images":1E999})").find("not valid JSON"),
+            std::string::npos);
   EXPECT_NE(error_of(R"({"num_images":1})").find("modality"), std::string::npos);
   EXPECT_NE(error_of(R"({"modality":"image"})").find("num_images"), std::string::npos);
   EXPECT_NE(error_of(R"({"modality":"image","num_images":"ten"})").find("num_images"),
@@ -90,6 +94,9 @@ TEST(ParseMetadataRequest, IdsInOrder) {
   EXPECT_EQ(parse_metadata_request(R"({"other":{"ids":[1]},"ids":[],"indice_name":null})").ids,
             std::vector<int64_t>{});
   EXPECT_EQ(parse_metadata_request(R"({"ids":[7.0, 9]})").ids, (std::vector<int64_t>{7, 9}));
+  // Numbers in other fields are not ids: a fraction or a huge number there is ignored.
+  EXPECT_EQ(parse_metadata_request(R"({"x":0.5,"ids":[2],"y":[1e300,18446744073709551615]})").ids,
+            (std::vector<int64_t>{2}));
   for (const char* bad :
        {R"({"ids":"1"})", R"({"ids":["a"]})", R"({"ids":[[1]]})", R"({"ids":{"a":1}})",
         R"({"ids":null})", R"({"ids":[1.5]})", R"({"indice_name":"a"})",

@@ -270,6 +270,16 @@ TEST(UrlListReaderTest, JsonErrorsNameFileAndLine) {
   expect_error([&] { read_shards(input(lines, "jsonl")); }, ErrorKind::kInvalidInput,
                {lines, "line 3", "invalid JSON"});
 
+  // A number past double's range is a parse error too (nlohmann throws out_of_range for it).
+  const std::string huge = dir.file("huge.jsonl");
+  write_file(huge, "{\"url\": \"http://x/1\"}\n{\"url\": 5E545}\n");
+  expect_error([&] { read_shards(input(huge, "jsonl")); }, ErrorKind::kInvalidInput,
+               {huge, "line 2", "invalid JSON"});
+  const std::string huge_document = dir.file("huge.json");
+  write_file(huge_document, R"([{"url": "http://x/1", "n": -1E999}])");
+  expect_error([&] { read_shards(input(huge_document, "json")); }, ErrorKind::kInvalidInput,
+               {huge_document, "invalid JSON"});
+
   const std::string no_url = dir.file("no_url.jsonl");
   write_file(no_url, "{\"link\": \"http://x/1\"}\n{\"link\": \"http://x/2\"}\n");
   expect_error([&] { read_shards(input(no_url, "jsonl")); }, ErrorKind::kInvalidInput,

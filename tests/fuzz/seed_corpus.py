@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Writes small seed inputs for a libFuzzer target of scripts/fuzz.sh into DIR.
+
+    seed_corpus.py TARGET DIR
+
+TARGET: npy, safetensors, py_literal, brace_expand, clip_tokenizer, knn_request,
+indices_paths, url_list. Pure Python
+(no numpy): the .npy and .safetensors seeds are built byte by byte as numpy's np.save and the
+reference safetensors writer lay them out. Every seed is valid input; the fuzzer mutates from
+there. The same files are committed in tests/fuzz/regressions/TARGET/ as the replay test's floor.
+"""
+import gzip
+import json
+import os
+import struct
+import sys
+
+
+def npy(descr, shape, payload, version=1):
+    shape_repr = "(" + "".join("%d, " % d for d in shape)[:-2] + ("," if len(shape) == 1 else "") + ")"
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape_repr)
+    pre = 10 if version == 1 else 12
+    total = pre + len(header) + 1
+    header += " " * ((64 - total % 64) % 64) + "\n"
+    length = struct.pack("<H", len(header)) if version == 1 else struct.pack("<I", len(header))
+    return b"\x93NUMPY" + bytes([version, 0]) + length + header.encode("latin1") + payload
+
+
+def safetensors(tensors, metadata=None):
+    header, data = {}, b""
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    for name, (dtype, shape, payload) in tensors.items():
+        header[name] = {"dtype": dtype, "shape": shape,
+                        "data_offsets": [len(data), len(data) + len(payload)]}
+        data += payload
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def seeds(target):
+    if target == "npy":
+        f32 = struct.pack("<6f", 1, 2, 3, 4, 5, 6)
+        return {
+            "f32_2x3.npy": npy("<f4", (2, 3), f32),
+            "f16_4.npy": npy("<f2", (4,), struct.pack("<4H", 0x3C00, 0x4000, 0x7C00, 0x8001)),
+            "f64_scalar.npy": npy("<f8", (), struct.pack("<d", 0.5)),
+            "i64_3x1.npy": npy("<i8", (3, 1), struct.pack("<3q", 1, -2, 3)),
+            "i32_0x5.npy": npy("<i4", (0, 5), b""),
+            "f32_v2.npy": npy("<f4", (1, 2), struct.pack("<2f", 1, 2), version=2),
+        }
+    if target == "safetensors":
+        return {
+            "f32.safetensors": safetensors({"w": ("F32", [2, 2], struct.pack("<4f", 1, 2, 3, 4))}),
+            "mixed.safetensors": safetensors(
+                {"a": ("F16", [3], struct.pack("<3H", 0x3C00, 0, 0xFC00)),
+                 "b": ("BF16", [1, 2], struct.pack("<2H", 0x3F80, 0x4000)),
+                 "c": ("I64", [], struct.pack("<q", 7)),
+                 "d": ("U8", [0, 4], b"")},
+                metadata={"format": "pt"}),
+        }
+    if target == "py_literal":
+        return {
+            "npy_header.txt": b"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+            "nested.txt": b"{'a': [1, (2, -3), ['x', \"y\\n\"]], 'b': None, 'c': True,}",
+            "big_int.txt": b"{'n': 123456789012345678901234567890, 'm': -0}",
+            "cli_list.txt": b"[\"a\", 'b', \"c,d\"]",
+            "cli_bool.txt": b"False",
+        }
+    if target == "brace_expand":
+        # First byte: options (bit 0 = escape).
+        return {
+            "range.txt": b"\x01s3://b/{000..150}.tar",
+            "nested.txt": b"\x01{a,b{1..3..2}}-{x,y}",
+            "letters.txt": b"\x01{a..E}{5..1}",
+            "escape.txt": b"\x01\\{a,b\\}{c\\,d,e}",
+            "no_escape.txt": b"\x00pipe:aws s3 cp s3://x/{0..9}.tar -",
+        }
+    if target == "clip_tokenizer":
+        return {
+            "plain.txt": "a photo of a cat".encode(),
+            "special.txt": "<|startoftext|>hi<|endoftext|> there".encode(),
+            "html_mojibake.txt": "caf\u00c3\u00a9 &amp; &lt;b&gt; don't".encode(),
+            "cjk_emoji.txt": "\u732b\u306e\u5199\u771f \U0001f431 \u00e9t\u00e9".encode(),
+            "invalid_utf8.txt": b"abc\xff\xfe\xc3 \xe2\x82 x",
+            "long.txt": ("word " * 100).encode(),
+        }
+    if target == "knn_request":
+        return {
+            "text.json": json.dumps({"text": "a cat", "modality": "image", "num_images": 10,
+                                     "indice_name": "my_index"}).encode(),
+            "image.json": json.dumps({"image": "aGVsbG8=", "modality": "text", "num_images": 3,
+                                      "num_result_ids": 30, "deduplicate": True,
+                                      "use_safety_model": False, "aesthetic_score": "9",
+                                      "aesthetic_weight": "0.5"}).encode(),
+            "embedding.json": json.dumps({"embedding_input": [0.5, -1, 2e-3], "modality": "image",
+                                          "num_images": 1, "return_embeddings": True}).encode(),
+            "terms.json": json.dumps({"query_terms": [{"text": "dog", "weight": 2},
+                                                      {"image_url": "http://x/y.jpg"},
+                                                      {"embedding_input": [1, 2]}],
+                                      "modality": "image", "num_images": 5}).encode(),
+            "metadata.json": json.dumps({"ids": [1, 2, 3], "indice_name": "a"}).encode(),
+        }
+    if target == "indices_paths":
+        return {
+            "folders.json": json.dumps({"laion": "/data/laion", "coco": "/data/coco"}).encode(),
+            "options.json": json.dumps({"a": {"indice_folder": "/data/a", "enable_hdf5": False,
+                                              "clip_model": "ViT-B/32",
+                                              "columns_to_return": ["url", "caption"],
+                                              "enable_faiss_memory_mapping": True,
+                                              "reorder_metadata_by_ivf_index": False},
+                                        "b": "/data/b"}).encode(),
+        }
+    if target == "url_list":
+        # First byte: format (0 txt, 1 csv, 2 tsv, 3 jsonl, 4 json) | 8 for gzip.
+        return {
+            "txt.bin": b"\x00http://a/1.jpg\r\n\nhttps://b/2.png\rftp://c\n",
+            "csv.bin": b"\x01\xef\xbb\xbfurl,caption,x\nhttp://a,\"a, \"\"cat\"\"\nline\",1\nhttp://b,,2\n",
+            "tsv.bin": b"\x02url\tcaption\nhttp://a\ta dog\n",
+            "jsonl.bin": b"\x03" + b"\n".join(json.dumps(r).encode() for r in [
+                {"url": "http://a", "caption": "x"}, {"url": "http://b", "caption": None},
+                {"url": 3, "caption": {"k": [1]}}]) + b"\n\n",
+            "json_columns.bin": b"\x04" + json.dumps(
+                {"url": {"0": "http://a", "1": "http://b"}, "caption": {"0": "a", "1": None}}).encode(),
+            "json_records.bin": b"\x04" + json.dumps(
+                [{"url": "http://a", "caption": "a"}, {"url": "http://b"}]).encode(),
+            "txt_gzip.bin": b"\x08" + gzip.compress(b"http://a/1.jpg\nhttp://b/2.jpg\n", mtime=0),
+        }
+    raise SystemExit("unknown target " + target)
+
+
+def main():
+    target, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    for name, data in seeds(target).items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()

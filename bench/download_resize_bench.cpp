@@ -16,10 +16,12 @@
 //   Resize  cv::resize to the longer side 256 (area / lanczos4) + white border, from decoded images
 //   Encode  cv::imencode(".jpg", q95) of the 256x256 results
 // ProcessBySize/<pixels> runs Process over the files of one size only (both orientations);
-// DecodeLibjpegBgr (exact) and ProcessReducedDecodeInexact (not) are what-ifs (see there).
+// DecodeLibjpegBgr is an exact what-if; ProcessJpegDctDownscale is `--jpeg_dct_downscale True`
+// (not img2dataset's pixels) with its PSNR against the exact path.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -85,9 +87,9 @@ const Inputs& inputs() {
     for (const std::string& path : paths) {
       r.files.push_back(read_file(path));
       const std::string& bytes = r.files.back();
-      r.decoded.push_back(cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1,
-                                               const_cast<char*>(bytes.data())),
-                                       cv::IMREAD_UNCHANGED));
+      r.decoded.push_back(cv::imdecode(
+          cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())),
+          cv::IMREAD_UNCHANGED));
       r.resized.push_back(border_resize(r.decoded.back()));
     }
     return r;
@@ -97,8 +99,9 @@ const Inputs& inputs() {
 
 bool check_inputs(benchmark::State& state) {
   if (inputs().files.empty()) {
-    state.SkipWithError("set CLIPRET_BENCH_IMAGE_DIR to a folder of images "
-                        "(bench/make_download_images.py resize DIR)");
+    state.SkipWithError(
+        "set CLIPRET_BENCH_IMAGE_DIR to a folder of images "
+        "(bench/make_download_images.py resize DIR)");
     return false;
   }
   return true;
@@ -145,9 +148,9 @@ void BM_Decode(benchmark::State& state) {
   if (!check_inputs(state)) return;
   for (auto _ : state) {
     for (const std::string& bytes : inputs().files) {
-      cv::Mat img = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1,
-                                         const_cast<char*>(bytes.data())),
-                                 cv::IMREAD_UNCHANGED);
+      cv::Mat img = cv::imdecode(
+          cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())),
+          cv::IMREAD_UNCHANGED);
       benchmark::DoNotOptimize(img.data);
     }
   }
@@ -217,38 +220,65 @@ void BM_DecodeLibjpegBgr(benchmark::State& state) {
   report(state, inputs().files.size());
 }
 
-// Not what `download` does (different pixels from img2dataset): libjpeg's DCT-domain downscaling
-// (IMREAD_REDUCED_COLOR_2/4/8, the largest factor that keeps the longer side >= 256), then the
-// same area resize and encode. Measures what giving up img2dataset-exact pixels would buy.
-void BM_ProcessReducedDecodeInexact(benchmark::State& state) {
+// PSNR in dB of `test` against `reference` (same size and type), over all channels.
+double psnr(const cv::Mat& reference, const cv::Mat& test) {
+  const double mse = cv::norm(reference, test, cv::NORM_L2SQR) /
+                     static_cast<double>(reference.total() * reference.channels());
+  return mse == 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+// `download --jpeg_dct_downscale True` (not img2dataset's pixels): JPEGs decoded at 1/2, 1/4 or
+// 1/8 scale by libjpeg, then the same resize and encode. Counters: the PSNR of its pixels against
+// the exact path's (both encoded as PNG, so before any JPEG loss), mean and worst over the
+// files that were decoded reduced.
+void BM_ProcessJpegDctDownscale(benchmark::State& state) {
   if (!check_inputs(state)) return;
-  std::vector<int> flags;
-  for (const cv::Mat& img : inputs().decoded) {  // the runner would read the JPEG header
-    const int longer = std::max(img.cols, img.rows);
-    flags.push_back(longer >= 8 * kSize   ? cv::IMREAD_REDUCED_COLOR_8
-                    : longer >= 4 * kSize ? cv::IMREAD_REDUCED_COLOR_4
-                    : longer >= 2 * kSize ? cv::IMREAD_REDUCED_COLOR_2
-                                          : cv::IMREAD_UNCHANGED);
-  }
-  const std::vector<int> params{cv::IMWRITE_JPEG_QUALITY, 95};
-  std::vector<uchar> encoded;
+  ResizeOptions fast_options;
+  fast_options.jpeg_dct_downscale = true;
+  const ImageResizer resizer{fast_options};
   for (auto _ : state) {
-    for (size_t i = 0; i < inputs().files.size(); ++i) {
-      const std::string& bytes = inputs().files[i];
-      cv::Mat img = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1,
-                                         const_cast<char*>(bytes.data())),
-                                 flags[i]);
-      cv::imencode(".jpg", border_resize(img), encoded, params);
-      benchmark::DoNotOptimize(encoded.data());
+    for (const std::string& bytes : inputs().files) {
+      auto out = resizer.process(bytes);
+      if (!out.error.empty()) state.SkipWithError(out.error.c_str());
+      benchmark::DoNotOptimize(out.bytes.data());
     }
   }
   report(state, inputs().files.size());
+
+  ResizeOptions lossless;
+  lossless.encode_format = "png";
+  lossless.encode_quality = 1;
+  const ImageResizer exact{lossless};
+  lossless.jpeg_dct_downscale = true;
+  const ImageResizer reduced{lossless};
+  double sum = 0, worst = 99;
+  int reduced_count = 0;
+  for (size_t i = 0; i < inputs().files.size(); ++i) {
+    // Only images whose longer side is at least twice 256 are decoded reduced; the others are
+    // the exact path's pixels.
+    const cv::Mat& original = inputs().decoded[i];
+    if (std::max(original.cols, original.rows) < 2 * kSize) continue;
+    ++reduced_count;
+    const std::string& bytes = inputs().files[i];
+    const auto a = exact.process(bytes), b = reduced.process(bytes);
+    const auto decode = [](const std::string& png) {
+      return cv::imdecode(
+          cv::Mat(1, static_cast<int>(png.size()), CV_8UC1, const_cast<char*>(png.data())),
+          cv::IMREAD_UNCHANGED);
+    };
+    const double db = psnr(decode(a.bytes), decode(b.bytes));
+    sum += db;
+    worst = std::min(worst, db);
+  }
+  state.counters["reduced_images"] = reduced_count;
+  state.counters["psnr_mean_db"] = reduced_count > 0 ? sum / reduced_count : 0;
+  state.counters["psnr_min_db"] = worst;
 }
 
 // The pixel counts of bench/make_download_images.py's sizes.
 void size_args(benchmark::internal::Benchmark* b) {
-  for (int pixels : {320 * 240, 400 * 300, 500 * 375, 640 * 480, 800 * 600, 1024 * 768,
-                     1280 * 960, 1600 * 1200}) {
+  for (int pixels : {320 * 240, 400 * 300, 500 * 375, 640 * 480, 800 * 600, 1024 * 768, 1280 * 960,
+                     1600 * 1200}) {
     b->Arg(pixels);
   }
 }
@@ -259,7 +289,7 @@ BENCHMARK(BM_DecodeLibjpegBgr)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Resize)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Encode)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ProcessBySize)->Apply(size_args)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ProcessReducedDecodeInexact)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ProcessJpegDctDownscale)->Unit(benchmark::kMillisecond);
 
 // The kernels OpenCV dispatches to on this CPU go into the report's context; the thread setting
 // is the runner's (one image per caller thread).

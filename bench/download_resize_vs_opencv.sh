@@ -30,10 +30,13 @@ echo "images: $(ls "$images" | wc -l), $(du -sk "$images" | cut -f1) KiB"
 
 CLIPRET_BENCH_IMAGE_DIR="$images" taskset -c 0 "$build/bench/download_resize_bench" \
   --benchmark_min_time=2 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
-  --benchmark_out="$work/ours.json" --benchmark_out_format=json 2>&1 | grep -v '_mean\|_stddev\|_cv'
+  --benchmark_out="$work/ours.json" --benchmark_out_format=json 2>&1 | grep -v -E '^BM_[^ ]*_(mean|stddev|cv) '
 ours=$("$python" -c 'import json, sys
 b = json.load(open(sys.argv[1]))["benchmarks"]
 print(next(x["items_per_second"] for x in b if x["name"] == "BM_Process_median"))' "$work/ours.json")
+dct=$("$python" -c 'import json, sys
+b = json.load(open(sys.argv[1]))["benchmarks"]
+print(next(x["items_per_second"] for x in b if x["name"] == "BM_ProcessJpegDctDownscale_median"))' "$work/ours.json")
 
 # The peer three ways: img2dataset's setting (1 OpenCV thread), cv2's default pinned to one CPU,
 # cv2's default on all CPUs (information only: more than one core).
@@ -41,12 +44,13 @@ taskset -c 0 "$python" "$here/download_resize_peer.py" "$images" 10 1 | tee "$wo
 taskset -c 0 "$python" "$here/download_resize_peer.py" "$images" 10 | tee "$work/peer_default.json"
 "$python" "$here/download_resize_peer.py" "$images" 10 | tee "$work/peer_unpinned.json"
 
-"$python" - "$ours" "$work"/peer1.json "$work"/peer_default.json "$work"/peer_unpinned.json <<'EOF'
+"$python" - "$ours" "$dct" "$work"/peer1.json "$work"/peer_default.json "$work"/peer_unpinned.json <<'EOF'
 import json, sys
-ours = float(sys.argv[1])
+ours, dct = float(sys.argv[1]), float(sys.argv[2])
 for label, path in zip(("1 thread (img2dataset)", "default threads, CPU 0", "default threads, all CPUs"),
-                       sys.argv[2:]):
+                       sys.argv[3:]):
     p = json.load(open(path))["process"]
     print(f"peer {label}: {p['per_s_wall']:.1f} samples/s wall, {p['per_s_cpu']:.1f} per CPU-second;"
-          f" ours {ours:.1f} (CPU time) -> ratio {ours / p['per_s_cpu']:.2f}x per CPU-second")
+          f" ours {ours:.1f} (CPU time) -> ratio {ours / p['per_s_cpu']:.2f}x per CPU-second;"
+          f" ours with jpeg_dct_downscale {dct:.1f} -> {dct / p['per_s_cpu']:.2f}x")
 EOF

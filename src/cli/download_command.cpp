@@ -87,6 +87,10 @@ void add_download_options(OptionTable& t, download::DownloadOptions& o) {
              "do not verify TLS certificates and host names");
   t.add_int("max_image_bytes", &o.max_image_bytes, "a larger response fails the sample (new)");
   t.add_int("max_per_host", &o.max_per_host, "concurrent transfers to one host (new)");
+  t.add_bool("jpeg_dct_downscale", &o.jpeg_dct_downscale,
+             "decode JPEGs that will be shrunk at 1/2, 1/4 or 1/8 scale in libjpeg first (the "
+             "fitted side stays >= image_size): 1.3-2x faster on large photos, pixels slightly "
+             "different from img2dataset's (new)");
 }
 
 namespace {

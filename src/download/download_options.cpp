@@ -123,6 +123,7 @@ ResizeOptions resize_options(const DownloadOptions& o) {
   r.min_image_size = o.min_image_size;
   r.max_image_area = o.max_image_area;
   r.max_aspect_ratio = o.max_aspect_ratio;
+  r.jpeg_dct_downscale = o.jpeg_dct_downscale;
   return r;
 }
 

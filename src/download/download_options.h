@@ -59,6 +59,9 @@ struct DownloadOptions {
   int64_t max_per_host = 16;                    // concurrent transfers to one host
   // Connections to loopback and private addresses are allowed (local mirrors, tests).
   bool allow_private_addresses = true;
+  // JPEGs decoded at 1/2, 1/4 or 1/8 scale by libjpeg before shrinking: faster, not img2dataset's
+  // exact pixels (ResizeOptions::jpeg_dct_downscale).
+  bool jpeg_dct_downscale = false;
 };
 
 // The X-Robots-Tag directives refused by default.

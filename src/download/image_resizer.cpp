@@ -151,6 +151,28 @@ void resize_to(const cv::Mat& src, cv::Mat& dst, cv::Size size, int interpolatio
   }
 }
 
+// libjpeg's size for a 1/d scale (jdmaster.c: jdiv_round_up).
+int reduced_side(uint32_t side, int denominator) {
+  return static_cast<int>((side + static_cast<uint32_t>(denominator) - 1) / denominator);
+}
+
+// jpeg_dct_downscale's choice: the largest 1/d (8, 4, 2) that keeps the side the mode fits to
+// image_size at least image_size, so what remains is still a downscale by the chosen
+// interpolation; 1 where the image is not shrunk (mode no, small images, resize_only_if_bigger
+// on small ones: unchanged pixels).
+int dct_scale_denominator(const ResizeOptions& o, Mode mode, const DeclaredSize& size) {
+  const uint32_t shorter = std::min(size.width, size.height);
+  const uint32_t longer = std::max(size.width, size.height);
+  uint32_t fitted = 0;
+  if (mode == Mode::kKeepRatio || mode == Mode::kCenterCrop) fitted = shorter;
+  if (mode == Mode::kBorder || mode == Mode::kKeepRatioLargest) fitted = longer;
+  if (fitted == 0 || static_cast<int64_t>(fitted) <= o.image_size) return 1;
+  for (const int d : {8, 4, 2}) {
+    if (reduced_side(fitted, d) >= o.image_size) return d;
+  }
+  return 1;
+}
+
 // Above this, one S x S image is gigabytes: a typo rather than a wish.
 constexpr int kMaxImageSize = 65536;
 
@@ -193,16 +215,32 @@ std::string resize_into_border(cv::Mat& img, const Scaled& target, int size, int
 std::string process_image(const ResizeOptions& o, int upscale, int downscale, std::string_view raw,
                           ResizedImage& out) {
   const auto limit = static_cast<double>(o.max_decode_pixels);
-  if (auto dims = declared_image_size(raw)) {
-    if (static_cast<double>(dims->width) * dims->height > limit) {
-      return too_large("decode", dims->width, dims->height);
-    }
+  const std::optional<DeclaredSize> declared = declared_image_size(raw);
+  if (declared && static_cast<double>(declared->width) * declared->height > limit) {
+    return too_large("decode", declared->width, declared->height);
   }
   if (raw.size() > static_cast<size_t>(INT_MAX)) return "image too large to decode (bytes)";
+  const Mode mode = *parse_mode(o.resize_mode);
+  const int denominator =
+      o.jpeg_dct_downscale && declared ? dct_scale_denominator(o, mode, *declared) : 1;
   // Most downloads are JPEGs: decoded to OpenCV's exact pixels at about half its cost where that
-  // is certain, else (other formats, CMYK, corrupt data, ...) by cv::imdecode itself.
+  // is certain (or reduced in libjpeg with jpeg_dct_downscale), else (other formats, CMYK,
+  // corrupt data, ...) by cv::imdecode itself.
   cv::Mat img;
-  if (jpeg_fast_decode(raw, img) != JpegFastDecode::kDecoded) {
+  bool reduced = false;
+  if (jpeg_fast_decode(raw, img, denominator) != JpegFastDecode::kDecoded) {
+    img.release();  // a warning or error may leave rows decoded so far
+  } else {
+    reduced = denominator > 1;
+    // The reduced size follows from the header read by declared_image_size; if libjpeg saw
+    // another frame size, the full-size decode below decides.
+    if (reduced && (img.cols != reduced_side(declared->width, denominator) ||
+                    img.rows != reduced_side(declared->height, denominator))) {
+      img.release();
+    }
+  }
+  if (img.empty()) {
+    reduced = false;
     // imdecode only reads the buffer: wrapping it avoids a copy of every download.
     const cv::Mat buffer(1, static_cast<int>(raw.size()), CV_8UC1,
                          const_cast<char*>(raw.data()));  // NOLINT: read-only use
@@ -221,7 +259,8 @@ std::string process_image(const ResizeOptions& o, int upscale, int downscale, st
     encode_needed = true;
   }
 
-  const int original_width = img.cols, original_height = img.rows;
+  const int original_width = reduced ? static_cast<int>(declared->width) : img.cols;
+  const int original_height = reduced ? static_cast<int>(declared->height) : img.rows;
   const int shorter = std::min(original_width, original_height);
   const int longer = std::max(original_width, original_height);
   if (shorter < o.min_image_size) return "image too small";
@@ -230,7 +269,6 @@ std::string process_image(const ResizeOptions& o, int upscale, int downscale, st
   }
   if (static_cast<double>(longer) / shorter > o.max_aspect_ratio) return "aspect ratio too large";
 
-  const Mode mode = *parse_mode(o.resize_mode);
   const bool by_shorter = mode == Mode::kKeepRatio || mode == Mode::kCenterCrop;
   const bool by_longer = mode == Mode::kBorder || mode == Mode::kKeepRatioLargest;
   if (by_shorter || by_longer) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 
 #include <jpeglib.h>
 #include <opencv2/core.hpp>
@@ -93,7 +94,7 @@ bool supported(const jpeg_decompress_struct& info) {
 // Runs libjpeg on d->info. Only trivially destructible locals live here, so the longjmp from
 // on_error_exit skips no destructor; the Mat is reached through a pointer.
 JpegFastDecode run_decompress(Decompressor* d, const unsigned char* data, size_t size,
-                              cv::Mat* out) {
+                              int scale_denominator, cv::Mat* out) {
   jpeg_decompress_struct* info = &d->info;
   if (setjmp(d->errors.jump) != 0) return JpegFastDecode::kError;
   jpeg_create_decompress(info);
@@ -103,6 +104,8 @@ JpegFastDecode run_decompress(Decompressor* d, const unsigned char* data, size_t
   if (info->err->num_warnings != 0) return JpegFastDecode::kWarning;
   if (!supported(*info)) return JpegFastDecode::kUnsupported;
 
+  info->scale_num = 1;
+  info->scale_denom = static_cast<unsigned>(scale_denominator);
   jpeg_calc_output_dimensions(info);
   const uint64_t pixels = uint64_t{info->output_width} * info->output_height;
   if (info->output_width == 0 || pixels > kOpenCvMaxPixels) return JpegFastDecode::kUnsupported;
@@ -129,12 +132,16 @@ JpegFastDecode run_decompress(Decompressor* d, const unsigned char* data, size_t
 
 }  // namespace
 
-JpegFastDecode jpeg_fast_decode(std::string_view bytes, cv::Mat& out) {
+JpegFastDecode jpeg_fast_decode(std::string_view bytes, cv::Mat& out, int scale_denominator) {
+  if (scale_denominator != 1 && scale_denominator != 2 && scale_denominator != 4 &&
+      scale_denominator != 8) {
+    throw std::invalid_argument("jpeg_fast_decode: scale_denominator must be 1, 2, 4 or 8");
+  }
   constexpr std::string_view kSignature("\xff\xd8\xff", 3);
   if (bytes.substr(0, kSignature.size()) != kSignature) return JpegFastDecode::kNotJpeg;
   Decompressor decompressor;
   return run_decompress(&decompressor, reinterpret_cast<const unsigned char*>(bytes.data()),
-                        bytes.size(), &out);
+                        bytes.size(), scale_denominator, &out);
 }
 
 }  // namespace clipret::download

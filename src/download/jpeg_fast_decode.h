@@ -33,10 +33,13 @@ enum class JpegFastDecode {
 };
 
 // Decodes `bytes` (borrowed for the call) into `out` when the answer is kDecoded; `out` is
-// unspecified otherwise. Never throws for bad bytes, never prints (libjpeg's warnings are counted,
-// not written); may throw std::bad_alloc / cv::Exception if the pixels cannot be allocated.
-// Thread-safe. Callers check the declared size first (image_header.h): this allocates whatever
-// the header declares up to OpenCV's limit.
-JpegFastDecode jpeg_fast_decode(std::string_view bytes, cv::Mat& out);
+// unspecified otherwise. `scale_denominator` 1 gives cv::imdecode's Mat; 2, 4 or 8 asks libjpeg to
+// scale in the DCT domain while decoding (`scale_denom`: ceil(width / d) x ceil(height / d)
+// pixels, several times less work on large photos) — a smoothly reduced image, but not OpenCV's
+// pixels, so only for the opt-in `jpeg_dct_downscale`. Never throws for bad bytes, never prints
+// (libjpeg's warnings are counted, not written); may throw std::bad_alloc / cv::Exception if the
+// pixels cannot be allocated. Thread-safe. Callers check the declared size first (image_header.h):
+// this allocates whatever the header declares up to OpenCV's limit.
+JpegFastDecode jpeg_fast_decode(std::string_view bytes, cv::Mat& out, int scale_denominator = 1);
 
 }  // namespace clipret::download

@@ -55,6 +55,7 @@ TEST(DownloadOptionsTable, Img2datasetNamesAndDefaults) {
       {"ignore_ssl_certificate", "False"},
       {"max_image_bytes", "67108864"},
       {"max_per_host", "16"},
+      {"jpeg_dct_downscale", "False"},
   };
   ASSERT_EQ(table.options().size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {

@@ -9,13 +9,17 @@
 #include <gtest/gtest.h>
 
 // jpeglib.h needs size_t and FILE declared first.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -436,6 +440,107 @@ TEST(JpegFastDecode, ProcessUsesTheSamePixelsForCommonFiles) {
       expect_process_uses_imdecode_pixels(jpeg);
     }
   }
+}
+
+// Scaled decoding (jpeg_dct_downscale): the Mat equals OpenCV's own reduced decode
+// (IMREAD_REDUCED_*_d sets libjpeg's scale_denom the same way), for colour and gray, every
+// denominator, odd sizes, several samplings, progressive or not.
+TEST(JpegFastDecode, ScaledDecodeEqualsOpenCvReducedDecode) {
+  const std::map<int, std::pair<int, int>> flags{
+      {2, {cv::IMREAD_REDUCED_COLOR_2, cv::IMREAD_REDUCED_GRAYSCALE_2}},
+      {4, {cv::IMREAD_REDUCED_COLOR_4, cv::IMREAD_REDUCED_GRAYSCALE_4}},
+      {8, {cv::IMREAD_REDUCED_COLOR_8, cv::IMREAD_REDUCED_GRAYSCALE_8}}};
+  int cases = 0;
+  for (const cv::Size size :
+       {cv::Size(1, 1), cv::Size(17, 9), cv::Size(333, 777), cv::Size(1024, 768)}) {
+    for (const int channels : {3, 1}) {
+      const cv::Mat img = photo(size.width, size.height, channels, 5);
+      std::vector<std::string> files;
+      for (const int progressive : {0, 1}) {
+        files.push_back(encode_cv(
+            img, {cv::IMWRITE_JPEG_QUALITY, 90, cv::IMWRITE_JPEG_PROGRESSIVE, progressive}));
+      }
+      if (channels == 3) {
+        cv::Mat rgb;
+        cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB);
+        for (const auto& [h, v] : std::vector<std::pair<int, int>>{{1, 1}, {2, 1}, {1, 2}}) {
+          LibjpegEncoding e;
+          e.h_samp = h;
+          e.v_samp = v;
+          files.push_back(encode_libjpeg(rgb, e));
+        }
+      }
+      for (const auto& [denominator, flag] : flags) {
+        for (const std::string& file : files) {
+          SCOPED_TRACE(std::to_string(size.width) + "x" + std::to_string(size.height) + " c" +
+                       std::to_string(channels) + " 1/" + std::to_string(denominator));
+          cv::Mat fast;
+          ASSERT_EQ(jpeg_fast_decode(file, fast, denominator), JpegFastDecode::kDecoded);
+          const cv::Mat buffer(1, static_cast<int>(file.size()), CV_8UC1,
+                               const_cast<char*>(file.data()));  // NOLINT: read-only use
+          const cv::Mat reference = cv::imdecode(buffer, channels == 3 ? flag.first : flag.second);
+          EXPECT_EQ(fast.cols, (size.width + denominator - 1) / denominator);
+          EXPECT_EQ(fast.rows, (size.height + denominator - 1) / denominator);
+          EXPECT_TRUE(same_mat(fast, reference));
+          ++cases;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 4 * 3 * (5 + 2));
+  cv::Mat out;
+  EXPECT_THROW(jpeg_fast_decode(encode_cv(photo(8, 8, 3, 1), {}), out, 3), std::invalid_argument);
+}
+
+double psnr(const cv::Mat& reference, const cv::Mat& test) {
+  const double mse = cv::norm(reference, test, cv::NORM_L2SQR) /
+                     static_cast<double>(reference.total() * reference.channels());
+  return mse == 0 ? std::numeric_limits<double>::infinity()
+                  : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+// `jpeg_dct_downscale`: the same output and original sizes as the exact path for every mode,
+// pixels close to it (PSNR before encoding, against the exact path that matches img2dataset's),
+// and exactly its bytes where nothing is shrunk by at least 2 (small images, mode no, upscales).
+TEST(JpegFastDecode, DctDownscaleKeepsSizesAndStaysCloseToTheExactPath) {
+  int reduced_cases = 0;
+  for (const std::string mode :
+       {"border", "keep_ratio", "keep_ratio_largest", "center_crop", "no"}) {
+    for (const cv::Size size : {cv::Size(1600, 1200), cv::Size(600, 1700), cv::Size(513, 300),
+                                cv::Size(511, 400), cv::Size(300, 200), cv::Size(2100, 2100)}) {
+      for (const int channels : {3, 1}) {
+        SCOPED_TRACE(mode + " " + std::to_string(size.width) + "x" + std::to_string(size.height) +
+                     " c" + std::to_string(channels));
+        const std::string jpeg =
+            encode_cv(photo(size.width, size.height, channels, 9), {cv::IMWRITE_JPEG_QUALITY, 92});
+        ResizeOptions options{.resize_mode = mode, .encode_format = "png", .encode_quality = 1};
+        const ResizedImage exact = ImageResizer(options).process(jpeg);
+        options.jpeg_dct_downscale = true;
+        const ResizedImage fast = ImageResizer(options).process(jpeg);
+        ASSERT_EQ(exact.error, "");
+        ASSERT_EQ(fast.error, "");
+        EXPECT_EQ(fast.width, exact.width);
+        EXPECT_EQ(fast.height, exact.height);
+        EXPECT_EQ(fast.original_width, size.width);
+        EXPECT_EQ(fast.original_height, size.height);
+        const int longer = std::max(size.width, size.height);
+        const int shorter = std::min(size.width, size.height);
+        const bool by_shorter = mode == "keep_ratio" || mode == "center_crop";
+        const bool reducible = mode != "no" && (by_shorter ? shorter : longer) >= 2 * 256 - 1;
+        if (!reducible) {
+          EXPECT_TRUE(fast.bytes == exact.bytes) << "expected the exact path's bytes";
+          continue;
+        }
+        ++reduced_cases;
+        const double db = psnr(imdecode(exact.bytes), imdecode(fast.bytes));
+        // Lowest where libjpeg's 1/2 scale alone makes the output (511 -> 256) from grainy
+        // content: ~34 dB; a misplaced or wrongly scaled image is under 20.
+        EXPECT_GE(db, 30.0);
+        EXPECT_LT(db, std::numeric_limits<double>::infinity()) << "not reduced";
+      }
+    }
+  }
+  EXPECT_GT(reduced_cases, 20);
 }
 
 }  // namespace

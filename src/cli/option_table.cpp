@@ -214,9 +214,10 @@ void OptionTable::add_bool(const std::string& name, bool* field, const std::stri
 
 void OptionTable::add_precision(std::string* field) {
   add_string("precision", field,
-             "precision of the transformer blocks' weights: fp32, or bf16 (half the memory; with "
-             "AVX-512 BF16 the products too, twice as fast; elsewhere widened to fp32). "
-             "docs/inference.md gives the measured accuracy");
+             "precision of the transformer blocks' weights: fp32, bf16 (half the memory; with "
+             "AVX-512 BF16 the products too, twice as fast; elsewhere widened to fp32) or int8 "
+             "(a quarter of the memory; int8 products of per-channel weights and per-token "
+             "activations, AVX-512 VNNI or AVX2). docs/inference.md gives the measured accuracy");
 }
 
 void OptionTable::add_string_list(const std::string& name, std::vector<std::string>* field,

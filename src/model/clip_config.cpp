@@ -80,13 +80,22 @@ ClipConfig vit_b32_config() {
 }
 
 const char* precision_name(WeightPrecision precision) {
-  return precision == WeightPrecision::kBf16 ? "bf16" : "fp32";
+  switch (precision) {
+    case WeightPrecision::kBf16:
+      return "bf16";
+    case WeightPrecision::kInt8:
+      return "int8";
+    case WeightPrecision::kFp32:
+      break;
+  }
+  return "fp32";
 }
 
 WeightPrecision parse_precision(const std::string& text) {
   if (text == "fp32") return WeightPrecision::kFp32;
   if (text == "bf16") return WeightPrecision::kBf16;
-  CLIPRET_THROW(InvalidInput, "--precision %s: expected fp32 or bf16", text.c_str());
+  if (text == "int8") return WeightPrecision::kInt8;
+  CLIPRET_THROW(InvalidInput, "--precision %s: expected fp32, bf16 or int8", text.c_str());
 }
 
 }  // namespace clipret::model

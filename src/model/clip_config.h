@@ -21,11 +21,14 @@ const char* activation_name(Activation activation);
 Activation parse_activation(const std::string& name, const std::string& source);
 
 // The stack of pre-LN residual attention blocks shared by both towers.
-// The precision a backend keeps the blocks' Linear weights in (--precision): fp32, or bfloat16
-// (half the memory; products in bfloat16 or widened to fp32, as the CPU allows).
-enum class WeightPrecision { kFp32, kBf16 };
+// The precision a backend keeps the blocks' Linear weights in (--precision): fp32, bfloat16
+// (half the memory; products in bfloat16 or widened to fp32, as the CPU allows), or int8
+// (dynamic quantisation: int8 weights with a scale per output channel, activations quantised
+// per token at each product; a quarter of the memory).
+enum class WeightPrecision { kFp32, kBf16, kInt8 };
 
-// "fp32" / "bf16" (the --precision values); parse throws Error(kInvalidInput) naming the value.
+// "fp32" / "bf16" / "int8" (the --precision values); parse throws Error(kInvalidInput) naming
+// the value.
 const char* precision_name(WeightPrecision precision);
 WeightPrecision parse_precision(const std::string& text);
 

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "model/cpu/activations.h"
+#include "model/cpu/int8_quantize.h"
 #include "model/cpu/packed_attention.h"
 #include "model/cpu/small_gemm.h"
 #include "model/cpu/softmax.h"
@@ -56,6 +57,18 @@ class Bf16Weight : public WeightStorage {
   std::vector<uint16_t> bits;
 };
 
+// A Linear weight quantised to int8 per output row (model/cpu/int8_quantize.h).
+class Int8Weight : public WeightStorage {
+ public:
+  Int8Weight(size_t out, size_t in) : values(out * in), scale(out), row_sum(out) {}
+  std::vector<int8_t> values;
+  std::vector<float> scale;
+  std::vector<int32_t> row_sum;
+};
+
+// Without an int8 kernel the weight is quantised as with the AVX-512 one.
+constexpr int kPortableInt8WeightMax = 127;
+
 }  // namespace
 
 CpuBackend::CpuBackend(CpuBackendOptions options)
@@ -80,6 +93,24 @@ CpuBackend::CpuBackend(CpuBackendOptions options)
       CLIPRET_LOG_INFO(
           "--precision bf16: this CPU has no AVX-512 BF16; the weights are kept in bfloat16 (half "
           "the memory) and widened to fp32 for the products");
+    }
+  }
+  if (precision_ == WeightPrecision::kInt8) {
+    for (const cpu::SmallGemmInt8Kernel& kernel : cpu::supported_small_gemm_int8_kernels()) {
+      if (options.int8_kernel.empty() || options.int8_kernel == kernel.name) {
+        int8_gemm_ = &kernel;
+        break;
+      }
+    }
+    CLIPRET_CHECK(options.int8_kernel.empty() || int8_gemm_ != nullptr, InvalidInput,
+                  "int8 kernel '%s' is not supported on this CPU", options.int8_kernel.c_str());
+    if (int8_gemm_ != nullptr) {
+      name_ += std::string(", int8 weights and products (") + int8_gemm_->name + ")";
+    } else {
+      name_ += ", int8 weights widened to fp32";
+      CLIPRET_LOG_INFO(
+          "--precision int8: no int8 kernel for this CPU; the weights are kept in int8 (a quarter "
+          "of the memory) and widened to fp32 for the products");
     }
   }
 }
@@ -165,6 +196,10 @@ void CpuBackend::gemm_weight(size_t m, size_t n, size_t k, float alpha, const fl
     gemm(Transpose::kNo, Transpose::kYes, m, n, k, alpha, a, lda, w.fp32.data(), k, beta, c, ldc);
     return;
   }
+  if (precision_ == WeightPrecision::kInt8) {
+    int8_gemm(m, n, k, alpha, a, lda, *w.converted, beta, c, ldc);
+    return;
+  }
   const auto& weight = static_cast<const Bf16Weight&>(*w.converted);
   bf16_gemm(m, n, k, alpha, a, lda, weight.bits.data(), beta, c, ldc);
 }
@@ -173,10 +208,72 @@ void CpuBackend::convert_linear_weight(LinearWeight& w, size_t out, size_t in) {
   if (precision_ == WeightPrecision::kFp32 || w.converted != nullptr) return;
   CLIPRET_CHECK(w.fp32.size() == out * in, Internal,
                 "linear weight of %zu values, expected %zu x %zu", w.fp32.size(), out, in);
-  auto weight = std::make_unique<Bf16Weight>(out * in);
-  core::float32_to_bfloat16(w.fp32.data(), out * in, weight->bits.data());
-  w.converted = std::move(weight);
+  if (precision_ == WeightPrecision::kInt8) {
+    auto weight = std::make_unique<Int8Weight>(out, in);
+    cpu::quantize_weight_rows(
+        w.fp32.data(), out, in,
+        int8_gemm_ != nullptr ? int8_gemm_->weight_max : kPortableInt8WeightMax,
+        weight->values.data(), weight->scale.data(), weight->row_sum.data());
+    w.converted = std::move(weight);
+  } else {
+    auto weight = std::make_unique<Bf16Weight>(out * in);
+    core::float32_to_bfloat16(w.fp32.data(), out * in, weight->bits.data());
+    w.converted = std::move(weight);
+  }
   w.fp32 = Buffer();
+}
+
+void CpuBackend::int8_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                           const WeightStorage& storage, float beta, float* c, size_t ldc) {
+  if (m == 0 || n == 0) return;
+  const auto& w = static_cast<const Int8Weight&>(storage);
+  if (int8_gemm_ == nullptr) {
+    // No kernel for this CPU: the weight widened in slices, then OpenBLAS (fp32 activations).
+    std::vector<float> slice;
+    constexpr size_t kSliceColumns = 256;
+    for (size_t first = 0; first < n; first += kSliceColumns) {
+      const size_t count = std::min(kSliceColumns, n - first);
+      slice.resize(count * k);
+      for (size_t j = 0; j < count; ++j) {
+        for (size_t p = 0; p < k; ++p) {
+          slice[j * k + p] = w.scale[first + j] * static_cast<float>(w.values[(first + j) * k + p]);
+        }
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_blasint(m), to_blasint(count),
+                  to_blasint(k), alpha, a, to_blasint(lda), slice.data(), to_blasint(k), beta,
+                  c + first, to_blasint(ldc));
+    }
+    return;
+  }
+  // Each calling thread has its own buffers (concurrent queries on one backend).
+  thread_local std::vector<uint8_t> quantized;
+  thread_local std::vector<float> row_scale;
+  thread_local std::vector<int32_t> row_zero;
+  thread_local std::vector<float> raw;
+  quantized.resize(m * k);
+  row_scale.resize(m);
+  row_zero.resize(m);
+  int8_gemm_->quantize_rows(a, m, k, lda, quantized.data(), row_scale.data(), row_zero.data());
+  // Rows in blocks that stay in L2 while the weight streams past them; each block's columns
+  // split over the threads, each chunk scaled right after its integer products.
+  constexpr size_t kRowBlock = 96;
+  raw.resize(std::min(kRowBlock, m) * n);
+  const cpu::SmallGemmNtInt8Fn kernel = int8_gemm_->gemm_nt;
+  // Pointers, not the names: inside the lambda, on a worker, a thread_local name would be the
+  // worker's own (empty) buffer.
+  const uint8_t* const qa = quantized.data();
+  const float* const sa = row_scale.data();
+  const int32_t* const za = row_zero.data();
+  float* const products = raw.data();
+  for (size_t row = 0; row < m; row += kRowBlock) {
+    const size_t rows = std::min(kRowBlock, m - row);
+    split_columns(n, k, [&](size_t first, size_t count) {
+      kernel(rows, count, k, qa + row * k, k, w.values.data() + first * k, k, products + first, n);
+      cpu::dequantize_products(rows, count, alpha, products + first, n, sa + row, za + row,
+                               w.scale.data() + first, w.row_sum.data() + first, beta,
+                               c + row * ldc + first, ldc);
+    });
+  }
 }
 
 void CpuBackend::bf16_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,

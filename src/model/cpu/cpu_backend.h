@@ -21,6 +21,7 @@ namespace clipret::model {
 namespace cpu {
 struct SmallGemmKernel;
 struct SmallGemmBf16Kernel;
+struct SmallGemmInt8Kernel;
 class WorkerPool;
 }  // namespace cpu
 
@@ -41,6 +42,10 @@ struct CpuBackendOptions {
   // With bf16: the kernel by name ("avx512bf16", "avx512", "avx2": one of
   // supported_small_gemm_bf16_kernels(), so tests run each); empty: the fastest.
   std::string bf16_kernel = "";
+  // With int8: the kernel by name ("avx512vnni", "avx2": one of
+  // supported_small_gemm_int8_kernels()); empty: the fastest. Without any (not x86-64), the
+  // int8 weights are widened to fp32 for OpenBLAS (weight-only quantisation), said in the log.
+  std::string int8_kernel = "";
 };
 
 class CpuBackend : public Backend {
@@ -62,7 +67,8 @@ class CpuBackend : public Backend {
             size_t ldc) override;
   void gemm_weight(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                    const LinearWeight& w, float beta, float* c, size_t ldc) override;
-  // bf16: rounds the weight to bfloat16 (nearest even) and releases the fp32 copy.
+  // bf16: rounds the weight to bfloat16 (nearest even); int8: quantises it per output row
+  // (model/cpu/int8_quantize.h); either releases the fp32 copy.
   void convert_linear_weight(LinearWeight& w, size_t out, size_t in) override;
   void layer_norm(const float* x, size_t rows, size_t width, const float* gamma, const float* beta,
                   float eps, float* y) override;
@@ -88,6 +94,10 @@ class CpuBackend : public Backend {
   // The product with a bfloat16 weight (n x k), rows of a in blocks, columns over the threads.
   void bf16_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                  const uint16_t* w, float beta, float* c, size_t ldc);
+  // The product with an int8 weight: activations quantised per row, integer products on the
+  // int8 kernel, then the scales (model/cpu/int8_quantize.h).
+  void int8_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
+                 const WeightStorage& w, float beta, float* c, size_t ldc);
   // Runs columns(first, count) over [0, n) in chunks of about `chunk_weights` / k columns, on
   // threads_ threads when n x k is large enough to pay for them.
   void split_columns(size_t n, size_t k, const std::function<void(size_t, size_t)>& columns);
@@ -97,6 +107,7 @@ class CpuBackend : public Backend {
   const cpu::SmallGemmKernel* small_gemm_ = nullptr;  // null: OpenBLAS only
   WeightPrecision precision_ = WeightPrecision::kFp32;
   const cpu::SmallGemmBf16Kernel* bf16_gemm_ = nullptr;  // with kBf16; null: widen, then OpenBLAS
+  const cpu::SmallGemmInt8Kernel* int8_gemm_ = nullptr;  // with kInt8; null: widen, OpenBLAS
   std::unique_ptr<cpu::WorkerPool> workers_;             // started on first parallel use
 };
 

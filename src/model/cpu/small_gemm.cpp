@@ -56,7 +56,29 @@ std::vector<SmallGemmBf16Kernel> detect_bf16_kernels() {
   return kernels;
 }
 
+std::vector<SmallGemmInt8Kernel> detect_int8_kernels() {
+  std::vector<SmallGemmInt8Kernel> kernels;
+#if defined(CLIPRET_SMALL_GEMM_X86)
+  __builtin_cpu_init();
+  const bool fma = __builtin_cpu_supports("fma");
+  if (fma && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vnni")) {
+    kernels.push_back(
+        {"avx512vnni", &small_gemm_nt_int8_avx512vnni, &quantize_rows_to_uint8_avx512, 127});
+  }
+  if (fma && __builtin_cpu_supports("avx2")) {
+    kernels.push_back({"avx2", &small_gemm_nt_int8_avx2, &quantize_rows_to_uint8_avx2, 63});
+  }
+#endif
+  return kernels;
+}
+
 }  // namespace
+
+const std::vector<SmallGemmInt8Kernel>& supported_small_gemm_int8_kernels() {
+  static const std::vector<SmallGemmInt8Kernel> kernels = detect_int8_kernels();
+  return kernels;
+}
 
 const std::vector<SmallGemmBf16Kernel>& supported_small_gemm_bf16_kernels() {
   static const std::vector<SmallGemmBf16Kernel> kernels = detect_bf16_kernels();

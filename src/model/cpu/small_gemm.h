@@ -57,4 +57,26 @@ struct SmallGemmBf16Kernel {
 // Every bfloat16-weight kernel this CPU can run, fastest first (empty when none).
 const std::vector<SmallGemmBf16Kernel>& supported_small_gemm_bf16_kernels();
 
+// Integer products for int8 dynamic quantisation: c[i][j] = sum_p a[i lda + p] b[j ldb + p]
+// exactly (int32), written as floats; a holds activations quantised to uint8 with a zero point per
+// row, b a weight quantised to int8 per output row. The caller applies the scales and the zero
+// point (model/cpu/int8_quantize.h).
+using SmallGemmNtInt8Fn = void (*)(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
+                                   const int8_t* b, size_t ldb, float* c, size_t ldc);
+
+// model/cpu/int8_quantize.h's quantize_activation_rows (the same results), vectorised.
+using QuantizeRowsFn = void (*)(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
+                                float* scale, int32_t* zero);
+
+struct SmallGemmInt8Kernel {
+  const char* name;  // "avx512vnni", "avx2"
+  SmallGemmNtInt8Fn gemm_nt;
+  QuantizeRowsFn quantize_rows;
+  // The largest |weight| the kernel takes: 127, or 63 for AVX2's saturating int16 pair sums.
+  int weight_max;
+};
+
+// Every int8 kernel this CPU can run, fastest first (empty when none).
+const std::vector<SmallGemmInt8Kernel>& supported_small_gemm_int8_kernels();
+
 }  // namespace clipret::model::cpu

@@ -11,8 +11,10 @@
 // with the small-row kernel and without (OpenBLAS only), QueryLinear its products one by one;
 // VitB32ImageAndText the model-only peer of the end-to-end run (bench/inference_e2e.sh).
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "bench_main.h"
@@ -121,6 +123,31 @@ ClipModel& vit_b32_bf16() {
   return *model;
 }
 
+// The same model (same seed) with int8 weights (--precision int8) on the int8 kernel of that
+// name (supported_small_gemm_int8_kernels(): "avx512vnni", "avx2"), one model per kernel.
+ClipModel& vit_b32_int8(const std::string& kernel) {
+  static std::map<std::string, std::unique_ptr<ClipModel>> models;
+  std::unique_ptr<ClipModel>& model = models[kernel];
+  if (!model) {
+    model = std::make_unique<ClipModel>(ClipModel::with_random_weights(
+        clipret::model::vit_b32_config(), kSeed,
+        std::make_unique<CpuBackend>(CpuBackendOptions{
+            .precision = clipret::model::WeightPrecision::kInt8, .int8_kernel = kernel}),
+        {.threads = kThreads, .max_batch = kMaxBatch}));
+  }
+  return *model;
+}
+
+// The int8 kernel at `index` of supported_small_gemm_int8_kernels(), or "" when there is none.
+std::string int8_kernel_name(benchmark::State& state, int64_t index) {
+  const auto& kernels = clipret::model::cpu::supported_small_gemm_int8_kernels();
+  if (index < 0 || static_cast<size_t>(index) >= kernels.size()) {
+    state.SkipWithError("no such int8 kernel on this CPU");
+    return "";
+  }
+  return kernels[static_cast<size_t>(index)].name;
+}
+
 // The same model (same seed, same weights) on a backend that sends every product to OpenBLAS,
 // as before the small-row kernel: the "before" of the text query, in the same run.
 ClipModel& vit_b32_openblas_only() {
@@ -210,6 +237,14 @@ void BM_VitB32Image(benchmark::State& state) {
 void BM_VitB32ImageBf16(benchmark::State& state) {
   run_images(state, vit_b32_bf16(), static_cast<size_t>(state.range(0)));
 }
+// range(0): batch, int8 weights; range(1): the index in supported_small_gemm_int8_kernels()
+// (0: avx512vnni, 1: avx2 on an AVX-512 VNNI CPU).
+void BM_VitB32ImageInt8(benchmark::State& state) {
+  const std::string kernel = int8_kernel_name(state, state.range(1));
+  if (kernel.empty()) return;
+  state.SetLabel(kernel);
+  run_images(state, vit_b32_int8(kernel), static_cast<size_t>(state.range(0)));
+}
 void BM_VitB32ImageNaiveGemm(benchmark::State& state) {
   run_images(state, vit_b32_naive(), static_cast<size_t>(state.range(0)));
 }
@@ -222,9 +257,17 @@ void BM_VitB32Text(benchmark::State& state) {
 }
 // One query of 12 ids (start, 10 word pieces, end), batch 1, on range(0) threads; range(1) = 1:
 // the default backend (small-row products on the project's kernel), 0: OpenBLAS for every
-// product (before the kernel), 2: the default backend with bf16 weights.
+// product (before the kernel), 2: the default backend with bf16 weights, 3 / 4: int8 weights on
+// the first / second int8 kernel (avx512vnni, avx2).
 void BM_VitB32TextQuery(benchmark::State& state) {
-  ClipModel& model = state.range(1) == 2   ? vit_b32_bf16()
+  std::string int8_kernel;
+  if (state.range(1) >= 3) {
+    int8_kernel = int8_kernel_name(state, state.range(1) - 3);
+    if (int8_kernel.empty()) return;
+    state.SetLabel(int8_kernel);
+  }
+  ClipModel& model = state.range(1) >= 3   ? vit_b32_int8(int8_kernel)
+                     : state.range(1) == 2 ? vit_b32_bf16()
                      : state.range(1) != 0 ? vit_b32(true)
                                            : vit_b32_openblas_only();
   const int threads = static_cast<int>(state.range(0));
@@ -387,6 +430,11 @@ BENCHMARK(BM_VitB32ImageBf16)
     ->Arg(32)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(BM_VitB32ImageInt8)
+    ->ArgNames({"batch", "kernel"})
+    ->ArgsProduct({{1, 32}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_VitB32Text)
     ->ArgNames({"ids", "truncate", "batch"})
     ->Args({12, 1, 32})
@@ -401,6 +449,9 @@ BENCHMARK(BM_VitB32TextQuery)
     ->Args({2, 1})
     ->Args({1, 2})
     ->Args({2, 2})
+    ->Args({1, 3})
+    ->Args({2, 3})
+    ->Args({2, 4})
     ->Args({1, 0})
     ->Args({2, 0})
     ->Unit(benchmark::kMillisecond)

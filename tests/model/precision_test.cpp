@@ -162,13 +162,13 @@ TEST(PrecisionTest, Int8QuantisationOfKnownValues) {
   std::vector<uint8_t> qa(7);
   float row_scale = 0;
   int32_t zero = 0;
-  cpu::quantize_activation_rows(a.data(), 1, 6, 7, qa.data(), &row_scale, &zero);
+  cpu::quantize_activation_rows(a.data(), 1, 6, 7, qa.data(), 6, &row_scale, &zero);
   EXPECT_EQ(std::vector<int>(qa.begin(), qa.begin() + 6),
             (std::vector<int>{0, 255, 153, 77, 51, 204}));
   EXPECT_FLOAT_EQ(row_scale, 5.0f / 255);
   EXPECT_EQ(zero, 51);
   // Only positive values: the range starts at 0, zero point 0.
-  cpu::quantize_activation_rows(a.data() + 5, 1, 2, 2, qa.data(), &row_scale, &zero);
+  cpu::quantize_activation_rows(a.data() + 5, 1, 2, 2, qa.data(), 2, &row_scale, &zero);
   EXPECT_EQ(zero, 0);
   EXPECT_EQ(std::vector<int>(qa.begin(), qa.begin() + 2), (std::vector<int>{128, 255}));  // 127.5
 }
@@ -188,9 +188,9 @@ TEST(PrecisionTest, Int8KernelQuantisersMatchThePortableOne) {
       std::vector<uint8_t> want(m * k), got(m * k);
       std::vector<float> want_scale(m), got_scale(m);
       std::vector<int32_t> want_zero(m), got_zero(m);
-      cpu::quantize_activation_rows(a.data(), m, k, lda, want.data(), want_scale.data(),
+      cpu::quantize_activation_rows(a.data(), m, k, lda, want.data(), k, want_scale.data(),
                                     want_zero.data());
-      kernel.quantize_rows(a.data(), m, k, lda, got.data(), got_scale.data(), got_zero.data());
+      kernel.quantize_rows(a.data(), m, k, lda, got.data(), k, got_scale.data(), got_zero.data());
       EXPECT_EQ(got, want) << kernel.name << " k " << k;
       EXPECT_EQ(got_scale, want_scale) << kernel.name << " k " << k;
       EXPECT_EQ(got_zero, want_zero) << kernel.name << " k " << k;
@@ -230,7 +230,7 @@ TEST(PrecisionTest, Int8WeightProductsMatchDoubleReference) {
         std::vector<uint8_t> qa(m * k);
         std::vector<float> sa(m);
         std::vector<int32_t> za(m);
-        cpu::quantize_activation_rows(a.data(), m, k, k, qa.data(), sa.data(), za.data());
+        cpu::quantize_activation_rows(a.data(), m, k, k, qa.data(), k, sa.data(), za.data());
         for (size_t i = 0; i < m; ++i) {
           for (size_t j = 0; j < n; ++j) {
             int64_t dot = 0;

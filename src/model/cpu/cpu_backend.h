@@ -98,9 +98,11 @@ class CpuBackend : public Backend {
   // int8 kernel, then the scales (model/cpu/int8_quantize.h).
   void int8_gemm(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                  const WeightStorage& w, float beta, float* c, size_t ldc);
-  // Runs columns(first, count) over [0, n) in chunks of about `chunk_weights` / k columns, on
-  // threads_ threads when n x k is large enough to pay for them.
-  void split_columns(size_t n, size_t k, const std::function<void(size_t, size_t)>& columns);
+  // Runs columns(first, count) over [0, n) in chunks of about 32K weights / k columns (a
+  // multiple of 16), or of `chunk_columns` when given, on threads_ threads when n x k is large
+  // enough to pay for them.
+  void split_columns(size_t n, size_t k, const std::function<void(size_t, size_t)>& columns,
+                     size_t chunk_columns = 0);
 
   std::string name_;
   int threads_ = 0;                                   // set by set_threads()

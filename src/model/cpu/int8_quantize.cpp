@@ -40,10 +40,10 @@ ActivationRange activation_range(float lowest, float highest) {
 }
 
 void quantize_activation_rows(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
-                              float* scale, int32_t* zero) {
+                              size_t ldq, float* scale, int32_t* zero) {
   for (size_t i = 0; i < m; ++i) {
     const float* row = a + i * lda;
-    uint8_t* dst = q + i * k;
+    uint8_t* dst = q + i * ldq;
     float lowest = 0.0f, highest = 0.0f;
     for (size_t p = 0; p < k; ++p) {
       lowest = std::min(lowest, row[p]);
@@ -56,6 +56,26 @@ void quantize_activation_rows(const float* a, size_t m, size_t k, size_t lda, ui
     for (size_t p = 0; p < k; ++p) {
       const float v = std::nearbyint(row[p] * range.inverse) + offset;
       dst[p] = static_cast<uint8_t>(std::clamp(v, 0.0f, kActivationLevels));
+    }
+  }
+}
+
+size_t packed_int8_size(size_t n, size_t k) {
+  return (n + 15) / 16 * 16 * ((k + 3) / 4 * 4);
+}
+
+void pack_int8_weight_vnni(const int8_t* q, size_t n, size_t k, int8_t* packed) {
+  const size_t steps = (k + 3) / 4;
+  const size_t groups = (n + 15) / 16;
+  for (size_t g = 0; g < groups; ++g) {
+    for (size_t p = 0; p < steps; ++p) {
+      int8_t* vector = packed + (g * steps + p) * 64;
+      for (size_t c = 0; c < 16; ++c) {
+        for (size_t b = 0; b < 4; ++b) {
+          const size_t row = 16 * g + c, column = 4 * p + b;
+          vector[c * 4 + b] = row < n && column < k ? q[row * k + column] : int8_t{0};
+        }
+      }
     }
   }
 }

@@ -30,10 +30,16 @@ struct ActivationRange {
 };
 ActivationRange activation_range(float lowest, float highest);
 
-// q (m x k, packed), scale (m) and zero (m) of a (m x k, leading dimension lda):
-// q = clamp(round(a * inverse) + zero, 0, 255).
+// q (m x k, leading dimension ldq >= k; bytes past k untouched), scale (m) and zero (m) of a
+// (m x k, leading dimension lda): q = clamp(round(a * inverse) + zero, 0, 255).
 void quantize_activation_rows(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
-                              float* scale, int32_t* zero);
+                              size_t ldq, float* scale, int32_t* zero);
+
+// The layout of the AVX-512 VNNI kernel: 16 output columns by 4 inputs per 64-byte vector,
+// packed[g][p][c][b] = q[16 g + c][4 p + b] for groups g of 16 columns and steps p of 4 inputs,
+// zeros past n and k. packed holds packed_int8_size(n, k) bytes; a group is 64 * ceil(k / 4).
+size_t packed_int8_size(size_t n, size_t k);
+void pack_int8_weight_vnni(const int8_t* q, size_t n, size_t k, int8_t* packed);
 
 // c[i][j] (i < m, j < n, leading dimension ldc) = alpha * scale_a[i] * scale_w[j] *
 // (raw[i][j] - zero_a[i] * row_sum[j]) + beta * c[i][j] (c not read when beta == 0); raw has

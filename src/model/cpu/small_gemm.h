@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/cpu/int8_epilogue.h"
+
 namespace clipret::model::cpu {
 
 // c[i][j] = alpha * sum_p a[i lda + p] b[j ldb + p] + beta * c[i ldc + j] for i < m, j < n; c is
@@ -65,12 +67,24 @@ using SmallGemmNtInt8Fn = void (*)(size_t m, size_t n, size_t k, const uint8_t* 
                                    const int8_t* b, size_t ldb, float* c, size_t ldc);
 
 // model/cpu/int8_quantize.h's quantize_activation_rows (the same results), vectorised.
+// q has leading dimension ldq >= k; bytes past k are left alone.
 using QuantizeRowsFn = void (*)(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
-                                float* scale, int32_t* zero);
+                                size_t ldq, float* scale, int32_t* zero);
+
+// The int8 product with the weight packed for the kernel (pack_int8_weight_vnni): a (m x k,
+// leading dimension lda >= k rounded up to 4, bytes past k read and multiplied by zero weights)
+// times the packed columns [0, n) of a weight whose first 16-column group is at `packed`, the
+// epilogue applied in registers: no integer products go through memory.
+using SmallGemmInt8PackedFn = void (*)(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
+                                       const int8_t* packed, const Int8Epilogue& epilogue, float* c,
+                                       size_t ldc);
 
 struct SmallGemmInt8Kernel {
   const char* name;  // "avx512vnni", "avx2"
+  // Exactly one of the two: gemm_packed with the weight packed (pack_int8_weight_vnni), or
+  // gemm_nt on the row-major weight (then the caller applies the epilogue).
   SmallGemmNtInt8Fn gemm_nt;
+  SmallGemmInt8PackedFn gemm_packed;
   QuantizeRowsFn quantize_rows;
   // The largest |weight| the kernel takes: 127, or 63 for AVX2's saturating int16 pair sums.
   int weight_max;

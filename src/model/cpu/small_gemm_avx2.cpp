@@ -122,10 +122,10 @@ void small_gemm_nt_bf16w_avx2(size_t m, size_t n, size_t k, float alpha, const f
 namespace clipret::model::cpu {
 
 void quantize_rows_to_uint8_avx2(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
-                                 float* scale, int32_t* zero) {
+                                 size_t ldq, float* scale, int32_t* zero) {
   for (size_t i = 0; i < m; ++i) {
     const float* row = a + i * lda;
-    uint8_t* dst = q + i * k;
+    uint8_t* dst = q + i * ldq;
     __m256 low = _mm256_setzero_ps(), high = _mm256_setzero_ps();
     size_t p = 0;
     for (; p + 8 <= k; p += 8) {

@@ -1,55 +1,136 @@
-// model/cpu/small_gemm_avx512vnni.cpp: the small-m kernel with int8 products — activations as
-// uint8 (zero point 128), weights as int8, 64 products per vpdpbusd summed into int32 lanes
-// (four times the fp32 FMA's rate). This file alone is compiled with -mavx512f -mavx512bw
-// -mavx512vnni -mfma (src/model/CMakeLists.txt) and runs only on CPUs that have AVX-512 VNNI
-// (small_gemm.cpp checks).
+// model/cpu/small_gemm_avx512vnni.cpp: the int8 products of --precision int8 — activations as
+// uint8 with a zero point per row, weights as int8 packed 16 columns x 4 inputs per vector
+// (int8_quantize.h), 64 products per vpdpbusd into 16 int32 outputs (four times the fp32 FMA's
+// rate, no horizontal sums), scales applied in registers — and the activations' quantiser. This
+// file alone is compiled with -mavx512f -mavx512bw -mavx512vnni -mfma (src/model/CMakeLists.txt)
+// and runs only on CPUs that have AVX-512 VNNI (small_gemm.cpp checks).
 #include "model/cpu/int8_quantize.h"
 #include "model/cpu/small_gemm_avx512_vec.h"
 #include "model/cpu/small_gemm_isa.h"
-#include "model/cpu/small_gemm_kernel.h"
 
 namespace clipret::model::cpu {
 
 namespace {
 
-struct Avx512Vnni {
-  using Reg = __m512i;
-  using AElem = uint8_t;
-  using BElem = int8_t;
-  static constexpr size_t kStep = 64;
-  static constexpr int kMaxRows = Avx512::kMaxRows;
-  static constexpr int kMaxCols = Avx512::kMaxCols;
+// acc + the four u8 x s8 products of each lane (vpdpbusd). In assembly because GCC 12 copies
+// every accumulator through another register (and spills some) around the intrinsic, which
+// took two thirds of the kernel's time.
+inline __m512i dot_accumulate(__m512i acc, __m512i u8, __m512i s8) {
+  asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u8), "v"(s8));
+  return acc;
+}
 
-  static Reg zero() { return _mm512_setzero_si512(); }
-  static Reg load(const void* p) { return _mm512_loadu_si512(p); }
-  static Reg load_tail(const void* p, size_t count) {
-    return _mm512_maskz_loadu_epi8(static_cast<__mmask64>((uint64_t{1} << count) - 1u), p);
+// MR rows of a times NB groups of 16 packed columns: MR x NB accumulators of 16 int32 (one
+// output each, no horizontal sums), NB weight vectors per step of 4 inputs, each row's 4 bytes
+// broadcast. 6 x 4 accumulators + 4 weights + 1 broadcast = 29 registers.
+template <int MR, int NB>
+void packed_block(size_t steps, const uint8_t* a, size_t lda, const int8_t* w, size_t cols,
+                  const Int8Epilogue& e, float* c, size_t ldc) {
+  __m512i acc[MR][NB];
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+    for (int g = 0; g < NB; ++g) acc[r][g] = _mm512_setzero_si512();
   }
-  static Reg load_a(const uint8_t* p) { return load(p); }
-  static Reg load_a_tail(const uint8_t* p, size_t count) { return load_tail(p, count); }
-  static Reg load_b(const int8_t* p) { return load(p); }
-  static Reg load_b_tail(const int8_t* p, size_t count) { return load_tail(p, count); }
-  static Reg fma(Reg x, Reg w, Reg acc) { return _mm512_dpbusd_epi32(acc, x, w); }
-  // Lane sums are exact int32; each is at most k/16 * 4 * 255 * 127 in magnitude, exact in
-  // float up to 2^24 and within one part in 10^7 beyond.
-  static float sum(Reg r) { return static_cast<float>(_mm512_reduce_add_epi32(r)); }
-  static __m128 sum4(Reg r0, Reg r1, Reg r2, Reg r3) {
-    return Avx512::sum4(_mm512_cvtepi32_ps(r0), _mm512_cvtepi32_ps(r1), _mm512_cvtepi32_ps(r2),
-                        _mm512_cvtepi32_ps(r3));
+  const size_t group_bytes = steps * 64;
+  for (size_t p = 0; p < steps; ++p) {
+    __m512i weights[NB];
+#pragma GCC unroll 4
+    for (int g = 0; g < NB; ++g) weights[g] = _mm512_loadu_si512(w + g * group_bytes + p * 64);
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+      int32_t four;
+      __builtin_memcpy(&four, a + r * lda + p * 4, 4);
+      const __m512i x = _mm512_set1_epi32(four);
+#pragma GCC unroll 4
+      for (int g = 0; g < NB; ++g) acc[r][g] = dot_accumulate(acc[r][g], x, weights[g]);
+    }
   }
-  static void store4(float* p, __m128 sums, float alpha, float beta) {
-    Avx512::store4(p, sums, alpha, beta);
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+    const __m512 row_scale = _mm512_set1_ps(e.alpha * e.scale_a[r]);
+    const __m512i zero = _mm512_set1_epi32(e.zero_a[r]);
+    float* out = c + r * ldc;
+#pragma GCC unroll 4
+    for (int g = 0; g < NB; ++g) {
+      const size_t first = static_cast<size_t>(g) * 16;
+      const size_t count = cols - first < 16 ? cols - first : 16;
+      const auto mask = static_cast<__mmask16>((1u << count) - 1u);
+      const __m512 scale_w = _mm512_maskz_loadu_ps(mask, e.scale_w + first);
+      const __m512i row_sum = _mm512_maskz_loadu_epi32(mask, e.row_sum + first);
+      // Exact in int32: |dot| and zero * row_sum are at most 255 * 127 * k.
+      const __m512i exact = _mm512_sub_epi32(acc[r][g], _mm512_mullo_epi32(zero, row_sum));
+      __m512 v = _mm512_mul_ps(_mm512_mul_ps(row_scale, scale_w), _mm512_cvtepi32_ps(exact));
+      if (e.beta != 0.0f) {
+        v = _mm512_fmadd_ps(_mm512_set1_ps(e.beta), _mm512_maskz_loadu_ps(mask, out + first), v);
+      }
+      _mm512_mask_storeu_ps(out + first, mask, v);
+    }
   }
-  static void prefetch(uintptr_t address) { Avx512::prefetch(address); }
-};
+}
+
+using PackedBlockFn = void (*)(size_t, const uint8_t*, size_t, const int8_t*, size_t,
+                               const Int8Epilogue&, float*, size_t);
+
+template <int MR>
+PackedBlockFn pick_packed_groups(size_t groups) {
+  switch (groups) {
+    case 1:
+      return &packed_block<MR, 1>;
+    case 2:
+      return &packed_block<MR, 2>;
+    case 3:
+      return &packed_block<MR, 3>;
+    default:
+      return &packed_block<MR, 4>;
+  }
+}
+
+PackedBlockFn pick_packed_block(size_t rows, size_t groups) {
+  switch (rows) {
+    case 1:
+      return pick_packed_groups<1>(groups);
+    case 2:
+      return pick_packed_groups<2>(groups);
+    case 3:
+      return pick_packed_groups<3>(groups);
+    case 4:
+      return pick_packed_groups<4>(groups);
+    case 5:
+      return pick_packed_groups<5>(groups);
+    default:
+      return pick_packed_groups<6>(groups);
+  }
+}
 
 }  // namespace
 
+void small_gemm_int8_packed_avx512vnni(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
+                                       const int8_t* packed, const Int8Epilogue& e, float* c,
+                                       size_t ldc) {
+  constexpr size_t kRows = 6, kGroups = 4, kGroupColumns = 16;
+  const size_t steps = (k + 3) / 4;
+  // Column groups outside: the weights of 64 columns (64 k bytes) stay in L1/L2 while every
+  // block of 6 rows of a passes them.
+  for (size_t j = 0; j < n; j += kGroups * kGroupColumns) {
+    const size_t cols = n - j < kGroups * kGroupColumns ? n - j : kGroups * kGroupColumns;
+    const size_t groups = (cols + kGroupColumns - 1) / kGroupColumns;
+    const int8_t* w = packed + (j / kGroupColumns) * steps * 64;
+    for (size_t i = 0; i < m; i += kRows) {
+      const size_t rows = m - i < kRows ? m - i : kRows;
+      const Int8Epilogue block{e.alpha,      e.beta,        e.scale_a + i,
+                               e.zero_a + i, e.scale_w + j, e.row_sum + j};
+      pick_packed_block(rows, groups)(steps, a + i * lda, lda, w, cols, block, c + i * ldc + j,
+                                      ldc);
+    }
+  }
+}
+
 void quantize_rows_to_uint8_avx512(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
-                                   float* scale, int32_t* zero) {
+                                   size_t ldq, float* scale, int32_t* zero) {
   for (size_t i = 0; i < m; ++i) {
     const float* row = a + i * lda;
-    uint8_t* dst = q + i * k;
+    uint8_t* dst = q + i * ldq;
     __m512 low = _mm512_setzero_ps(), high = _mm512_setzero_ps();
     size_t p = 0;
     for (; p + 16 <= k; p += 16) {
@@ -86,11 +167,6 @@ void quantize_rows_to_uint8_avx512(const float* a, size_t m, size_t k, size_t ld
       for (size_t r = 0; r < k - p; ++r) dst[p + r] = lanes[r];
     }
   }
-}
-
-void small_gemm_nt_int8_avx512vnni(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
-                                   const int8_t* b, size_t ldb, float* c, size_t ldc) {
-  small_gemm_detail::gemm_nt<Avx512Vnni>(m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
 }  // namespace clipret::model::cpu

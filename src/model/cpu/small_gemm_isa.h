@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "model/cpu/int8_epilogue.h"
+
 namespace clipret::model::cpu {
 
 void small_gemm_nt_avx512(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
@@ -24,17 +26,19 @@ void small_gemm_nt_bf16w_avx2(size_t m, size_t n, size_t k, float alpha, const f
 void small_gemm_nt_bf16p_avx512bf16(size_t m, size_t n, size_t k, float alpha, const uint16_t* a,
                                     size_t lda, const uint16_t* b, size_t ldb, float beta, float* c,
                                     size_t ldc);
-// c (m x n, ldc) = the exact dot products of uint8 rows of a and int8 rows of b, as floats.
-void small_gemm_nt_int8_avx512vnni(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
-                                   const int8_t* b, size_t ldb, float* c, size_t ldc);
-// The same with |b| <= 63 (vpmaddubsw's int16 pair sums must not saturate).
+// SmallGemmInt8PackedFn (small_gemm.h) on AVX-512 VNNI.
+void small_gemm_int8_packed_avx512vnni(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
+                                       const int8_t* packed, const Int8Epilogue& epilogue, float* c,
+                                       size_t ldc);
+// c (m x n, ldc) = the exact dot products of uint8 rows of a and int8 rows of b (|b| <= 63:
+// vpmaddubsw's int16 pair sums must not saturate), as floats.
 void small_gemm_nt_int8_avx2(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
                              const int8_t* b, size_t ldb, float* c, size_t ldc);
 // model/cpu/int8_quantize.h's quantize_activation_rows, vectorised (the same bytes and scales).
 void quantize_rows_to_uint8_avx512(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
-                                   float* scale, int32_t* zero);
+                                   size_t ldq, float* scale, int32_t* zero);
 void quantize_rows_to_uint8_avx2(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
-                                 float* scale, int32_t* zero);
+                                 size_t ldq, float* scale, int32_t* zero);
 // out (m x k, packed) = a (m x k, leading dimension lda) rounded to bfloat16, to nearest even.
 void round_rows_to_bf16_avx512bf16(const float* a, size_t m, size_t k, size_t lda, uint16_t* out);
 

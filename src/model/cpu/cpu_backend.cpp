@@ -57,15 +57,14 @@ class Bf16Weight : public WeightStorage {
   std::vector<uint16_t> bits;
 };
 
-// A Linear weight quantised to int8 per output row (model/cpu/int8_quantize.h): row-major
-// (out x in), or in the packed kernel's layout (pack_int8_weight_vnni) when it has one.
+// A Linear weight quantised to int8 per output row (model/cpu/int8_quantize.h): in the int8
+// kernel's packed layout, or row-major (out x in) where the CPU has no int8 kernel.
 class Int8Weight : public WeightStorage {
  public:
   Int8Weight(size_t out, size_t in) : values(out * in), scale(out), row_sum(out) {}
   std::vector<int8_t> values;
   std::vector<float> scale;
   std::vector<int32_t> row_sum;
-  bool packed = false;
 };
 
 // Without an int8 kernel the weight is quantised as with the AVX-512 one.
@@ -219,11 +218,11 @@ void CpuBackend::convert_linear_weight(LinearWeight& w, size_t out, size_t in) {
         w.fp32.data(), out, in,
         int8_gemm_ != nullptr ? int8_gemm_->weight_max : kPortableInt8WeightMax,
         weight->values.data(), weight->scale.data(), weight->row_sum.data());
-    if (int8_gemm_ != nullptr && int8_gemm_->gemm_packed != nullptr) {
-      std::vector<int8_t> packed(cpu::packed_int8_size(out, in));
-      cpu::pack_int8_weight_vnni(weight->values.data(), out, in, packed.data());
+    if (int8_gemm_ != nullptr) {
+      const size_t group = int8_gemm_->packed_group;
+      std::vector<int8_t> packed(cpu::packed_int8_size(out, in, group));
+      cpu::pack_int8_weight(weight->values.data(), out, in, group, packed.data());
       weight->values = std::move(packed);
-      weight->packed = true;
     }
     w.converted = std::move(weight);
   } else {
@@ -257,56 +256,38 @@ void CpuBackend::int8_gemm(size_t m, size_t n, size_t k, float alpha, const floa
     return;
   }
   // Each calling thread has its own buffers (concurrent queries on one backend). Rows padded
-  // to 4 bytes for the packed kernel (it reads inputs 4 at a time; the padding meets zero
-  // weights).
-  const size_t ldq = w.packed ? (k + 3) / 4 * 4 : k;
+  // to 4 bytes: the kernels read inputs 4 at a time (the padding meets zero weights).
+  const size_t ldq = (k + 3) / 4 * 4;
   thread_local std::vector<uint8_t> quantized;
   thread_local std::vector<float> row_scale;
   thread_local std::vector<int32_t> row_zero;
-  thread_local std::vector<float> raw;
   quantized.resize(m * ldq);
   row_scale.resize(m);
   row_zero.resize(m);
   int8_gemm_->quantize_rows(a, m, k, lda, quantized.data(), ldq, row_scale.data(), row_zero.data());
-  // Pointers, not the names: inside the lambdas, on a worker, a thread_local name would be the
+  // Pointers, not the names: inside the lambda, on a worker, a thread_local name would be the
   // worker's own (empty) buffer.
   const uint8_t* const qa = quantized.data();
   const float* const sa = row_scale.data();
   const int32_t* const za = row_zero.data();
   // Rows in blocks that stay in L2 while the weight streams past them; each block's columns
-  // split over the threads.
+  // split over the threads, 64 per chunk (the AVX-512 kernel's register block: 4 groups of 16).
   constexpr size_t kRowBlock = 96;
-  if (w.packed) {
-    // 64 columns per chunk: the kernel's register block (4 groups of 16).
-    constexpr size_t kPackedChunkColumns = 64;
-    const size_t group_bytes = (k + 3) / 4 * 64;
-    for (size_t row = 0; row < m; row += kRowBlock) {
-      const size_t rows = std::min(kRowBlock, m - row);
-      split_columns(
-          n, k,
-          [&](size_t first, size_t count) {
-            const cpu::Int8Epilogue epilogue{
-                alpha, beta, sa + row, za + row, w.scale.data() + first, w.row_sum.data() + first};
-            int8_gemm_->gemm_packed(rows, count, k, qa + row * ldq, ldq,
-                                    w.values.data() + first / 16 * group_bytes, epilogue,
-                                    c + row * ldc + first, ldc);
-          },
-          kPackedChunkColumns);
-    }
-    return;
-  }
-  raw.resize(std::min(kRowBlock, m) * n);
-  float* const products = raw.data();
-  const cpu::SmallGemmNtInt8Fn kernel = int8_gemm_->gemm_nt;
+  constexpr size_t kChunkColumns = 64;
+  const size_t group = int8_gemm_->packed_group;
+  const size_t group_bytes = (k + 3) / 4 * 4 * group;
   for (size_t row = 0; row < m; row += kRowBlock) {
     const size_t rows = std::min(kRowBlock, m - row);
-    split_columns(n, k, [&](size_t first, size_t count) {
-      kernel(rows, count, k, qa + row * ldq, ldq, w.values.data() + first * k, k, products + first,
-             n);
-      cpu::dequantize_products(rows, count, alpha, products + first, n, sa + row, za + row,
-                               w.scale.data() + first, w.row_sum.data() + first, beta,
-                               c + row * ldc + first, ldc);
-    });
+    split_columns(
+        n, k,
+        [&](size_t first, size_t count) {
+          const cpu::Int8Epilogue epilogue{
+              alpha, beta, sa + row, za + row, w.scale.data() + first, w.row_sum.data() + first};
+          int8_gemm_->gemm_packed(rows, count, k, qa + row * ldq, ldq,
+                                  w.values.data() + first / group * group_bytes, epilogue,
+                                  c + row * ldc + first, ldc);
+        },
+        kChunkColumns);
   }
 }
 

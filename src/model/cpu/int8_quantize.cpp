@@ -60,38 +60,22 @@ void quantize_activation_rows(const float* a, size_t m, size_t k, size_t lda, ui
   }
 }
 
-size_t packed_int8_size(size_t n, size_t k) {
-  return (n + 15) / 16 * 16 * ((k + 3) / 4 * 4);
+size_t packed_int8_size(size_t n, size_t k, size_t group) {
+  return (n + group - 1) / group * group * ((k + 3) / 4 * 4);
 }
 
-void pack_int8_weight_vnni(const int8_t* q, size_t n, size_t k, int8_t* packed) {
+void pack_int8_weight(const int8_t* q, size_t n, size_t k, size_t group, int8_t* packed) {
   const size_t steps = (k + 3) / 4;
-  const size_t groups = (n + 15) / 16;
+  const size_t groups = (n + group - 1) / group;
   for (size_t g = 0; g < groups; ++g) {
     for (size_t p = 0; p < steps; ++p) {
-      int8_t* vector = packed + (g * steps + p) * 64;
-      for (size_t c = 0; c < 16; ++c) {
+      int8_t* vector = packed + (g * steps + p) * 4 * group;
+      for (size_t c = 0; c < group; ++c) {
         for (size_t b = 0; b < 4; ++b) {
-          const size_t row = 16 * g + c, column = 4 * p + b;
+          const size_t row = group * g + c, column = 4 * p + b;
           vector[c * 4 + b] = row < n && column < k ? q[row * k + column] : int8_t{0};
         }
       }
-    }
-  }
-}
-
-void dequantize_products(size_t m, size_t n, float alpha, const float* raw, size_t ldraw,
-                         const float* scale_a, const int32_t* zero_a, const float* scale_w,
-                         const int32_t* row_sum, float beta, float* c, size_t ldc) {
-  for (size_t i = 0; i < m; ++i) {
-    const float row_scale = alpha * scale_a[i];
-    const int32_t zero = zero_a[i];
-    const float* r = raw + i * ldraw;
-    float* out = c + i * ldc;
-    for (size_t j = 0; j < n; ++j) {
-      // zero * row_sum is at most 255 * 127 * k: exact in int32 for k < 66,000.
-      const float v = row_scale * scale_w[j] * (r[j] - static_cast<float>(zero * row_sum[j]));
-      out[j] = beta == 0.0f ? v : v + beta * out[j];
     }
   }
 }

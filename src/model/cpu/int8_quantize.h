@@ -3,8 +3,8 @@
 // activations per call, per row and asymmetric (a ≈ scale[i] * (q[i][p] - zero[i]), q in 0..255
 // over the row's [min(0, lowest), max(0, highest)]: all 256 levels used, as ONNX Runtime's
 // DynamicQuantizeLinear does per tensor — twice the resolution of a symmetric range for the
-// mostly positive GELU outputs), the integer products by a small_gemm int8 kernel, then the
-// scales and zero points applied here:
+// mostly positive GELU outputs), the integer products by a small_gemm int8 kernel on the packed
+// weight, then the scales and zero points (the kernel's epilogue, model/cpu/int8_epilogue.h):
 //   c[i][j] = alpha * scale_a[i] * scale_w[j] * (sum_p qa[i][p] qw[j][p] - zero[i] * sum_p
 //   qw[j][p])
 //             + beta * c[i][j].
@@ -35,17 +35,11 @@ ActivationRange activation_range(float lowest, float highest);
 void quantize_activation_rows(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
                               size_t ldq, float* scale, int32_t* zero);
 
-// The layout of the AVX-512 VNNI kernel: 16 output columns by 4 inputs per 64-byte vector,
-// packed[g][p][c][b] = q[16 g + c][4 p + b] for groups g of 16 columns and steps p of 4 inputs,
-// zeros past n and k. packed holds packed_int8_size(n, k) bytes; a group is 64 * ceil(k / 4).
-size_t packed_int8_size(size_t n, size_t k);
-void pack_int8_weight_vnni(const int8_t* q, size_t n, size_t k, int8_t* packed);
-
-// c[i][j] (i < m, j < n, leading dimension ldc) = alpha * scale_a[i] * scale_w[j] *
-// (raw[i][j] - zero_a[i] * row_sum[j]) + beta * c[i][j] (c not read when beta == 0); raw has
-// leading dimension ldraw. scale_w and row_sum are indexed from the block's first column.
-void dequantize_products(size_t m, size_t n, float alpha, const float* raw, size_t ldraw,
-                         const float* scale_a, const int32_t* zero_a, const float* scale_w,
-                         const int32_t* row_sum, float beta, float* c, size_t ldc);
+// The layout of the packed int8 kernels: `group` output columns (16 for AVX-512, 8 for AVX2) by
+// 4 inputs per vector, packed[g][p][c][b] = q[group g + c][4 p + b] for groups g of columns and
+// steps p of 4 inputs, zeros past n and k. packed holds packed_int8_size(n, k, group) bytes; a
+// group of columns takes 4 * group * ceil(k / 4).
+size_t packed_int8_size(size_t n, size_t k, size_t group);
+void pack_int8_weight(const int8_t* q, size_t n, size_t k, size_t group, int8_t* packed);
 
 }  // namespace clipret::model::cpu

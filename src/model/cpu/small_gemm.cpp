@@ -63,12 +63,11 @@ std::vector<SmallGemmInt8Kernel> detect_int8_kernels() {
   const bool fma = __builtin_cpu_supports("fma");
   if (fma && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vnni")) {
-    kernels.push_back({"avx512vnni", nullptr, &small_gemm_int8_packed_avx512vnni,
+    kernels.push_back({"avx512vnni", &small_gemm_int8_packed_avx512vnni, 16,
                        &quantize_rows_to_uint8_avx512, 127});
   }
   if (fma && __builtin_cpu_supports("avx2")) {
-    kernels.push_back(
-        {"avx2", &small_gemm_nt_int8_avx2, nullptr, &quantize_rows_to_uint8_avx2, 63});
+    kernels.push_back({"avx2", &small_gemm_int8_packed_avx2, 8, &quantize_rows_to_uint8_avx2, 63});
   }
 #endif
   return kernels;

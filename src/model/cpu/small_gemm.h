@@ -59,21 +59,17 @@ struct SmallGemmBf16Kernel {
 // Every bfloat16-weight kernel this CPU can run, fastest first (empty when none).
 const std::vector<SmallGemmBf16Kernel>& supported_small_gemm_bf16_kernels();
 
-// Integer products for int8 dynamic quantisation: c[i][j] = sum_p a[i lda + p] b[j ldb + p]
-// exactly (int32), written as floats; a holds activations quantised to uint8 with a zero point per
-// row, b a weight quantised to int8 per output row. The caller applies the scales and the zero
-// point (model/cpu/int8_quantize.h).
-using SmallGemmNtInt8Fn = void (*)(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
-                                   const int8_t* b, size_t ldb, float* c, size_t ldc);
-
+// int8 dynamic quantisation (--precision int8, model/cpu/int8_quantize.h): activations quantised
+// to uint8 per row by the kernel's own quantiser, products with a weight packed for the kernel.
+//
 // model/cpu/int8_quantize.h's quantize_activation_rows (the same results), vectorised.
 // q has leading dimension ldq >= k; bytes past k are left alone.
 using QuantizeRowsFn = void (*)(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
                                 size_t ldq, float* scale, int32_t* zero);
 
-// The int8 product with the weight packed for the kernel (pack_int8_weight_vnni): a (m x k,
+// The int8 product with the weight packed for the kernel (pack_int8_weight): a (m x k,
 // leading dimension lda >= k rounded up to 4, bytes past k read and multiplied by zero weights)
-// times the packed columns [0, n) of a weight whose first 16-column group is at `packed`, the
+// times the packed columns [0, n) of a weight whose first column group is at `packed`, the
 // epilogue applied in registers: no integer products go through memory.
 using SmallGemmInt8PackedFn = void (*)(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
                                        const int8_t* packed, const Int8Epilogue& epilogue, float* c,
@@ -81,10 +77,8 @@ using SmallGemmInt8PackedFn = void (*)(size_t m, size_t n, size_t k, const uint8
 
 struct SmallGemmInt8Kernel {
   const char* name;  // "avx512vnni", "avx2"
-  // Exactly one of the two: gemm_packed with the weight packed (pack_int8_weight_vnni), or
-  // gemm_nt on the row-major weight (then the caller applies the epilogue).
-  SmallGemmNtInt8Fn gemm_nt;
   SmallGemmInt8PackedFn gemm_packed;
+  size_t packed_group;  // columns per packed group: 16 (AVX-512), 8 (AVX2)
   QuantizeRowsFn quantize_rows;
   // The largest |weight| the kernel takes: 127, or 63 for AVX2's saturating int16 pair sums.
   int weight_max;

@@ -62,45 +62,6 @@ struct Avx2Bf16Weights : Avx2 {
   }
 };
 
-// uint8 activations times int8 weights: vpmaddubsw sums pairs of products into int16 — which
-// saturates unless |weight| <= 63 for any uint8 activation (2 x 255 x 63 < 32767), so the int8
-// weights for this kernel are quantised to +-63 (SmallGemmInt8Kernel::weight_max) — then vpmaddwd
-// by ones widens the pairs into int32 lanes. 32 products per three instructions.
-struct Avx2Int8 {
-  using Reg = __m256i;
-  using AElem = uint8_t;
-  using BElem = int8_t;
-  static constexpr size_t kStep = 32;
-  // 3 x 3 accumulators + 3 rows of b + 1 row of a + the products' temporary = 14 registers.
-  static constexpr int kMaxRows = 3;
-  static constexpr int kMaxCols = 3;
-
-  static Reg zero() { return _mm256_setzero_si256(); }
-  static Reg load(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
-  static Reg load_tail(const void* p, size_t count) {
-    // Through a buffer, so nothing past p + count is read.
-    alignas(32) uint8_t lanes[32] = {};
-    const auto* bytes = static_cast<const uint8_t*>(p);
-    for (size_t i = 0; i < count; ++i) lanes[i] = bytes[i];
-    return _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
-  }
-  static Reg load_a(const uint8_t* p) { return load(p); }
-  static Reg load_a_tail(const uint8_t* p, size_t count) { return load_tail(p, count); }
-  static Reg load_b(const int8_t* p) { return load(p); }
-  static Reg load_b_tail(const int8_t* p, size_t count) { return load_tail(p, count); }
-  static Reg fma(Reg x, Reg w, Reg acc) {
-    const __m256i pairs = _mm256_maddubs_epi16(x, w);
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
-  }
-  static float sum(Reg r) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    return static_cast<float>(_mm_cvtsi128_si32(s));
-  }
-  static void prefetch(uintptr_t address) { Avx2::prefetch(address); }
-};
-
 }  // namespace
 
 void small_gemm_nt_avx2(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
@@ -120,6 +81,108 @@ void small_gemm_nt_bf16w_avx2(size_t m, size_t n, size_t k, float alpha, const f
 }  // namespace clipret::model::cpu
 
 namespace clipret::model::cpu {
+
+namespace {
+
+// MR rows of a times NB groups of 8 packed columns (int8_quantize.h's layout): per step of 4
+// inputs, each row's 4 bytes broadcast, vpmaddubsw sums the 4 products per column in two int16
+// pairs — exact, |weight| <= 63 — and vpmaddwd by ones adds the pair into the column's int32.
+// 4 x 2 accumulators + 2 weights + broadcast + ones + the product = 13 of the 16 registers.
+template <int MR, int NB>
+void packed_block(size_t steps, const uint8_t* a, size_t lda, const int8_t* w, size_t cols,
+                  const Int8Epilogue& e, float* c, size_t ldc) {
+  __m256i acc[MR][NB];
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 2
+    for (int g = 0; g < NB; ++g) acc[r][g] = _mm256_setzero_si256();
+  }
+  const __m256i ones = _mm256_set1_epi16(1);
+  const size_t group_bytes = steps * 32;
+  for (size_t p = 0; p < steps; ++p) {
+    __m256i weights[NB];
+#pragma GCC unroll 2
+    for (int g = 0; g < NB; ++g) {
+      weights[g] =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + g * group_bytes + p * 32));
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < MR; ++r) {
+      int32_t four;
+      __builtin_memcpy(&four, a + r * lda + p * 4, 4);
+      const __m256i x = _mm256_set1_epi32(four);
+#pragma GCC unroll 2
+      for (int g = 0; g < NB; ++g) {
+        const __m256i pairs = _mm256_maddubs_epi16(x, weights[g]);
+        acc[r][g] = _mm256_add_epi32(acc[r][g], _mm256_madd_epi16(pairs, ones));
+      }
+    }
+  }
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+#pragma GCC unroll 4
+  for (int r = 0; r < MR; ++r) {
+    const __m256 row_scale = _mm256_set1_ps(e.alpha * e.scale_a[r]);
+    const __m256i zero = _mm256_set1_epi32(e.zero_a[r]);
+    float* out = c + r * ldc;
+#pragma GCC unroll 2
+    for (int g = 0; g < NB; ++g) {
+      const size_t first = static_cast<size_t>(g) * 8;
+      const int count = static_cast<int>(cols - first < 8 ? cols - first : 8);
+      const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lanes);
+      const __m256 scale_w = _mm256_maskload_ps(e.scale_w + first, mask);
+      const __m256i row_sum = _mm256_maskload_epi32(e.row_sum + first, mask);
+      // Exact in int32: |dot| and zero * row_sum are at most 255 * 63 * k.
+      const __m256i exact = _mm256_sub_epi32(acc[r][g], _mm256_mullo_epi32(zero, row_sum));
+      __m256 v = _mm256_mul_ps(_mm256_mul_ps(row_scale, scale_w), _mm256_cvtepi32_ps(exact));
+      if (e.beta != 0.0f) {
+        v = _mm256_fmadd_ps(_mm256_set1_ps(e.beta), _mm256_maskload_ps(out + first, mask), v);
+      }
+      _mm256_maskstore_ps(out + first, mask, v);
+    }
+  }
+}
+
+using PackedBlockFn = void (*)(size_t, const uint8_t*, size_t, const int8_t*, size_t,
+                               const Int8Epilogue&, float*, size_t);
+
+template <int MR>
+PackedBlockFn pick_packed_groups(size_t groups) {
+  return groups == 1 ? &packed_block<MR, 1> : &packed_block<MR, 2>;
+}
+
+PackedBlockFn pick_packed_block(size_t rows, size_t groups) {
+  switch (rows) {
+    case 1:
+      return pick_packed_groups<1>(groups);
+    case 2:
+      return pick_packed_groups<2>(groups);
+    case 3:
+      return pick_packed_groups<3>(groups);
+    default:
+      return pick_packed_groups<4>(groups);
+  }
+}
+
+}  // namespace
+
+void small_gemm_int8_packed_avx2(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
+                                 const int8_t* packed, const Int8Epilogue& e, float* c,
+                                 size_t ldc) {
+  constexpr size_t kRows = 4, kGroups = 2, kGroupColumns = 8;
+  const size_t steps = (k + 3) / 4;
+  for (size_t j = 0; j < n; j += kGroups * kGroupColumns) {
+    const size_t cols = n - j < kGroups * kGroupColumns ? n - j : kGroups * kGroupColumns;
+    const size_t groups = (cols + kGroupColumns - 1) / kGroupColumns;
+    const int8_t* w = packed + (j / kGroupColumns) * steps * 32;
+    for (size_t i = 0; i < m; i += kRows) {
+      const size_t rows = m - i < kRows ? m - i : kRows;
+      const Int8Epilogue block{e.alpha,      e.beta,        e.scale_a + i,
+                               e.zero_a + i, e.scale_w + j, e.row_sum + j};
+      pick_packed_block(rows, groups)(steps, a + i * lda, lda, w, cols, block, c + i * ldc + j,
+                                      ldc);
+    }
+  }
+}
 
 void quantize_rows_to_uint8_avx2(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
                                  size_t ldq, float* scale, int32_t* zero) {
@@ -163,11 +226,6 @@ void quantize_rows_to_uint8_avx2(const float* a, size_t m, size_t k, size_t lda,
       dst[p] = static_cast<uint8_t>(v);
     }
   }
-}
-
-void small_gemm_nt_int8_avx2(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
-                             const int8_t* b, size_t ldb, float* c, size_t ldc) {
-  small_gemm_detail::gemm_nt<Avx2Int8>(m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
 }  // namespace clipret::model::cpu

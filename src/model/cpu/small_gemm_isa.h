@@ -30,10 +30,10 @@ void small_gemm_nt_bf16p_avx512bf16(size_t m, size_t n, size_t k, float alpha, c
 void small_gemm_int8_packed_avx512vnni(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
                                        const int8_t* packed, const Int8Epilogue& epilogue, float* c,
                                        size_t ldc);
-// c (m x n, ldc) = the exact dot products of uint8 rows of a and int8 rows of b (|b| <= 63:
-// vpmaddubsw's int16 pair sums must not saturate), as floats.
-void small_gemm_nt_int8_avx2(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
-                             const int8_t* b, size_t ldb, float* c, size_t ldc);
+// The same on AVX2, with |weights| <= 63 (vpmaddubsw's int16 pair sums must not saturate).
+void small_gemm_int8_packed_avx2(size_t m, size_t n, size_t k, const uint8_t* a, size_t lda,
+                                 const int8_t* packed, const Int8Epilogue& epilogue, float* c,
+                                 size_t ldc);
 // model/cpu/int8_quantize.h's quantize_activation_rows, vectorised (the same bytes and scales).
 void quantize_rows_to_uint8_avx512(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
                                    size_t ldq, float* scale, int32_t* zero);

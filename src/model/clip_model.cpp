@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/process_memory.h"
 #include "model/clip_weights.h"
 #include "model/cpu/cpu_backend.h"
 #include "model/hf_checkpoint.h"
@@ -73,6 +74,10 @@ ClipModel ClipModel::load(const std::string& folder, std::unique_ptr<Backend> ba
         folder.c_str());
   }
   convert_weights(*impl->backend, impl->checkpoint.config, impl->checkpoint.weights);
+  // Loading freed one tensor-sized staging copy per weight (the token embedding alone is 100 MB
+  // for ViT-B/32) and, with bf16/int8, every layer's float32 weights: give them back rather
+  // than keep them for reuse, so the model's peak is its weights plus the largest tensor.
+  core::return_freed_memory();
   CLIPRET_LOG_INFO("loaded %s: %s", folder.c_str(),
                    describe_clip_config(impl->checkpoint.config).c_str());
   return ClipModel(std::move(impl));

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "model/json_fields.h"
 #include "model/tensor_store.h"
+#include "model/transformer.h"
 #include "model/weight_loader.h"
 
 namespace clipret::model {
@@ -105,6 +106,7 @@ std::vector<LayerWeights> load_layers(WeightLoader& loader, const std::string& t
   std::vector<LayerWeights> layers;
   for (int64_t i = 0; i < t.layers; ++i) {
     layers.push_back(load_layer(loader, prefix + std::to_string(i) + ".", t));
+    convert_layer_weights(loader.backend(), t, layers.back());
   }
   return layers;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -282,10 +283,31 @@ std::vector<float> SafetensorsFile::read_f32(const std::string& name) const {
   const SafetensorsTensorInfo* info = find(name);
   CLIPRET_CHECK(info != nullptr, NotFound, "%s: no tensor '%s'", impl_->path.c_str(), name.c_str());
   std::vector<float> out(info->element_count);
-  CLIPRET_CHECK(convert_to_f32(info->dtype, impl_->data + info->begin, out.size(), out.data()),
-                Unsupported, "%s: tensor '%s' has dtype %s; only F32, F16 and BF16 load",
-                impl_->path.c_str(), name.c_str(), safetensors_dtype_name(info->dtype));
+  read_f32_range(name, 0, out.size(), out.data());
   return out;
+}
+
+void SafetensorsFile::read_f32_range(const std::string& name, size_t first, size_t count,
+                                     float* out) const {
+  const SafetensorsTensorInfo* info = find(name);
+  CLIPRET_CHECK(info != nullptr, NotFound, "%s: no tensor '%s'", impl_->path.c_str(), name.c_str());
+  CLIPRET_CHECK(first <= info->element_count && count <= info->element_count - first, InvalidInput,
+                "%s: tensor '%s': elements [%zu, %zu) past its %llu", impl_->path.c_str(),
+                name.c_str(), first, first + count,
+                static_cast<unsigned long long>(info->element_count));
+  const size_t element_bytes = safetensors_dtype_bits(info->dtype) / 8;
+  const unsigned char* begin = impl_->data + info->begin + first * element_bytes;
+  CLIPRET_CHECK(convert_to_f32(info->dtype, begin, count, out), Unsupported,
+                "%s: tensor '%s' has dtype %s; only F32, F16 and BF16 load", impl_->path.c_str(),
+                name.c_str(), safetensors_dtype_name(info->dtype));
+  // The mapped pages count in the process's RSS until dropped: without this a model is held
+  // twice (file pages and the loaded copy) while it loads. Clean private pages are simply read
+  // again from the file if the range is read again.
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto from_address = reinterpret_cast<uintptr_t>(begin);
+  const auto to_address = reinterpret_cast<uintptr_t>(begin + count * element_bytes);
+  const uintptr_t from = (from_address + page - 1) / page * page, to = to_address / page * page;
+  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
 }
 
 }  // namespace clipret::model

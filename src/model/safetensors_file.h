@@ -85,6 +85,10 @@ class SafetensorsFile {
   // Converts tensor `name` to float32 (row-major, element_count() floats). F32 is copied, F16
   // and BF16 converted; other dtypes throw Error(kUnsupported), a missing name Error(kNotFound).
   std::vector<float> read_f32(const std::string& name) const;
+  // Elements [first, first + count) of `name` (row-major) into out, converted as read_f32 does;
+  // Error(kInvalidInput) when the range runs past the tensor. The file's pages under the range
+  // are dropped from memory afterwards (they would count in RSS next to the loaded copy).
+  void read_f32_range(const std::string& name, size_t first, size_t count, float* out) const;
 
  private:
   struct Impl;

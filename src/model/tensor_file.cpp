@@ -1,11 +1,25 @@
 #include "model/tensor_file.h"
 
+#include <algorithm>
+#include <cstddef>
+
+#include "core/error.h"
+
 #include <utility>
 
 #include "model/pytorch_checkpoint.h"
 #include "model/safetensors_file.h"
 
 namespace clipret::model {
+
+void TensorFile::read_f32_range(const std::string& name, size_t first, size_t count,
+                                float* out) const {
+  const std::vector<float> all = read_f32(name);
+  CLIPRET_CHECK(first <= all.size() && count <= all.size() - first, InvalidInput,
+                "%s: tensor '%s': elements [%zu, %zu) past its %zu", path().c_str(), name.c_str(),
+                first, first + count, all.size());
+  std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(first), count, out);
+}
 
 namespace {
 
@@ -29,6 +43,10 @@ class SafetensorsTensorFile final : public TensorFile {
   }
   std::vector<float> read_f32(const std::string& name) const override {
     return file_.read_f32(name);
+  }
+  void read_f32_range(const std::string& name, size_t first, size_t count,
+                      float* out) const override {
+    file_.read_f32_range(name, first, count, out);
   }
 
  private:

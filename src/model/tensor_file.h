@@ -2,6 +2,7 @@
 // (.safetensors, or a torch.save .bin). Internal to model/: TensorStore is the public face.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,6 +23,10 @@ class TensorFile {
   virtual const std::vector<int64_t>* shape(const std::string& name) const = 0;
   // `name` as float32, row-major; Error(kUnsupported) for dtypes other than F32/F16/BF16.
   virtual std::vector<float> read_f32(const std::string& name) const = 0;
+  // Elements [first, first + count) of read_f32(name) into out. This default reads the whole
+  // tensor; safetensors reads only the range (the loaders stream large tensors in slices).
+  virtual void read_f32_range(const std::string& name, size_t first, size_t count,
+                              float* out) const;
 
  protected:
   TensorFile() = default;

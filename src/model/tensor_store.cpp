@@ -118,8 +118,8 @@ std::vector<std::string> TensorStore::names() const {
   return out;
 }
 
-std::vector<float> TensorStore::read_f32(const std::string& name,
-                                         const std::vector<int64_t>& expected_shape) const {
+const TensorFile& TensorStore::checked_file(const std::string& name,
+                                            const std::vector<int64_t>& expected_shape) const {
   const auto it = impl_->file_of.find(name);
   CLIPRET_CHECK(it != impl_->file_of.end(), Corrupt, "%s: checkpoint lacks tensor '%s'",
                 impl_->path.c_str(), name.c_str());
@@ -129,7 +129,18 @@ std::vector<float> TensorStore::read_f32(const std::string& name,
                 "%s: tensor '%s' has shape %s but the model config needs %s", file.path().c_str(),
                 name.c_str(), shape_to_string(shape).c_str(),
                 shape_to_string(expected_shape).c_str());
-  return file.read_f32(name);
+  return file;
+}
+
+std::vector<float> TensorStore::read_f32(const std::string& name,
+                                         const std::vector<int64_t>& expected_shape) const {
+  return checked_file(name, expected_shape).read_f32(name);
+}
+
+void TensorStore::read_f32_range(const std::string& name,
+                                 const std::vector<int64_t>& expected_shape, size_t first,
+                                 size_t count, float* out) const {
+  checked_file(name, expected_shape).read_f32_range(name, first, count, out);
 }
 
 }  // namespace clipret::model

@@ -15,6 +15,8 @@
 
 namespace clipret::model {
 
+class TensorFile;
+
 class TensorStore {
  public:
   // `path` is a .safetensors file, a torch .bin/.pt/.pth, or an .index.json (shards resolved
@@ -42,10 +44,17 @@ class TensorStore {
   // F32/F16/BF16.
   std::vector<float> read_f32(const std::string& name,
                               const std::vector<int64_t>& expected_shape) const;
+  // Elements [first, first + count) of read_f32(name, expected_shape) into out, with the same
+  // checks; from a safetensors file only that range is read.
+  void read_f32_range(const std::string& name, const std::vector<int64_t>& expected_shape,
+                      size_t first, size_t count, float* out) const;
 
  private:
   struct Impl;
   explicit TensorStore(std::unique_ptr<Impl> impl);
+  // The file holding `name`, after the presence and shape checks of read_f32.
+  const TensorFile& checked_file(const std::string& name,
+                                 const std::vector<int64_t>& expected_shape) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -15,16 +15,18 @@ void linear(Backend& backend, const float* x, size_t rows, size_t in, const Buff
   if (bias != nullptr) backend.add_bias(y, rows, out, bias);
 }
 
-void convert_layer_weights(Backend& backend, const TransformerConfig& config,
-                           std::vector<LayerWeights>& layers) {
+void convert_layer_weights(Backend& backend, const TransformerConfig& config, LayerWeights& layer) {
   const auto width = static_cast<size_t>(config.width);
   const auto mlp_width = static_cast<size_t>(config.mlp_width);
-  for (LayerWeights& layer : layers) {
-    backend.convert_linear_weight(layer.qkv_weight, 3 * width, width);
-    backend.convert_linear_weight(layer.out_weight, width, width);
-    backend.convert_linear_weight(layer.fc1_weight, mlp_width, width);
-    backend.convert_linear_weight(layer.fc2_weight, width, mlp_width);
-  }
+  backend.convert_linear_weight(layer.qkv_weight, 3 * width, width);
+  backend.convert_linear_weight(layer.out_weight, width, width);
+  backend.convert_linear_weight(layer.fc1_weight, mlp_width, width);
+  backend.convert_linear_weight(layer.fc2_weight, width, mlp_width);
+}
+
+void convert_layer_weights(Backend& backend, const TransformerConfig& config,
+                           std::vector<LayerWeights>& layers) {
+  for (LayerWeights& layer : layers) convert_layer_weights(backend, config, layer);
 }
 
 void run_transformer(Backend& backend, const TransformerConfig& config,

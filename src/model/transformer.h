@@ -23,8 +23,11 @@ void linear(Backend& backend, const float* x, size_t rows, size_t in, const Line
 void linear(Backend& backend, const float* x, size_t rows, size_t in, const Buffer& weight,
             const float* bias, size_t out, float* y);
 
-// Converts the Linear weights of `layers` (width x in_width and so on) to the backend's weight
-// precision (Backend::convert_linear_weight).
+// Converts the Linear weights of `layer` / `layers` (width x in_width and so on) to the backend's
+// weight precision (Backend::convert_linear_weight; a converted weight is left as it is).
+// Checkpoint loaders call it per layer as they go, so that with bf16 or int8 only one layer's
+// float32 weights are ever held at once.
+void convert_layer_weights(Backend& backend, const TransformerConfig& config, LayerWeights& layer);
 void convert_layer_weights(Backend& backend, const TransformerConfig& config,
                            std::vector<LayerWeights>& layers);
 

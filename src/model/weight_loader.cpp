@@ -1,5 +1,7 @@
 #include "model/weight_loader.h"
 
+#include <algorithm>
+
 #include "model/tensor_store.h"
 
 namespace clipret::model {
@@ -11,7 +13,20 @@ Buffer WeightLoader::upload(const std::vector<float>& values) {
 }
 
 Buffer WeightLoader::load(const std::string& name, const std::vector<int64_t>& shape) {
-  return upload(store_.read_f32(name, shape));
+  // In slices through one small staging copy, not the whole tensor at once: the peak while a
+  // model loads is then its weights, not its weights plus its largest tensor (the token
+  // embedding: 100 MB for ViT-B/32).
+  constexpr size_t kSliceFloats = size_t{1} << 20;
+  size_t count = 1;
+  for (const int64_t dim : shape) count *= static_cast<size_t>(dim);
+  Buffer buffer = backend_.alloc(count);
+  std::vector<float> slice(std::min(count, kSliceFloats));
+  for (size_t first = 0; first < count; first += kSliceFloats) {
+    const size_t n = std::min(kSliceFloats, count - first);
+    store_.read_f32_range(name, shape, first, n, slice.data());
+    backend_.upload(slice.data(), n, buffer, first);
+  }
+  return buffer;
 }
 
 Buffer WeightLoader::load_transposed(const std::string& name, int64_t rows, int64_t cols) {

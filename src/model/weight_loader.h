@@ -18,6 +18,7 @@ class WeightLoader {
   WeightLoader(const TensorStore& store, Backend& backend) : store_(store), backend_(backend) {}
 
   const TensorStore& store() const { return store_; }
+  Backend& backend() { return backend_; }
 
   // Tensor `name` as stored; Error(kCorrupt) when absent or not of `shape`.
   Buffer load(const std::string& name, const std::vector<int64_t>& shape);

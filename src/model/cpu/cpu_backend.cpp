@@ -228,6 +228,11 @@ void CpuBackend::convert_linear_weight(LinearWeight& w, size_t out, size_t in) {
   } else {
     auto weight = std::make_unique<Bf16Weight>(out * in);
     core::float32_to_bfloat16(w.fp32.data(), out * in, weight->bits.data());
+    if (bf16_gemm_ != nullptr && bf16_gemm_->gemm_packed != nullptr) {
+      std::vector<uint16_t> packed(cpu::packed_bf16_size(out, in));
+      cpu::pack_bf16_weight(weight->bits.data(), out, in, packed.data());
+      weight->bits = std::move(packed);
+    }
     w.converted = std::move(weight);
   }
   w.fp32 = Buffer();
@@ -313,6 +318,29 @@ void CpuBackend::bf16_gemm(size_t m, size_t n, size_t k, float alpha, const floa
   // Rows of a in blocks that stay in L2 while the weight streams past them (the kernel has no
   // blocking of its own over a); each block's columns are split over the threads.
   constexpr size_t kRowBlock = 96;
+  if (bf16_gemm_->gemm_packed != nullptr) {
+    // The activations rounded once (padded to pairs with zeros), then 64 columns per chunk: the
+    // kernel's register block.
+    const size_t ldr = (k + 1) / 2 * 2;
+    thread_local std::vector<uint16_t> rounded;
+    rounded.assign(m * ldr, 0);
+    bf16_gemm_->round_rows(a, m, k, lda, rounded.data(), ldr);
+    const uint16_t* const ra = rounded.data();  // not the thread_local name on a worker
+    const size_t group_values = ldr * 16;
+    constexpr size_t kChunkColumns = 64;
+    for (size_t row = 0; row < m; row += kRowBlock) {
+      const size_t rows = std::min(kRowBlock, m - row);
+      split_columns(
+          n, k,
+          [&](size_t first, size_t count) {
+            bf16_gemm_->gemm_packed(rows, count, k, alpha, ra + row * ldr, ldr,
+                                    w + first / 16 * group_values, beta, c + row * ldc + first,
+                                    ldc);
+          },
+          kChunkColumns);
+    }
+    return;
+  }
   const cpu::SmallGemmNtBf16Fn kernel = bf16_gemm_->gemm_nt;
   for (size_t row = 0; row < m; row += kRowBlock) {
     const size_t rows = std::min(kRowBlock, m - row);

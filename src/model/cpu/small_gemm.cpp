@@ -34,7 +34,7 @@ void small_gemm_nt_bf16p(size_t m, size_t n, size_t k, float alpha, const float*
                          const uint16_t* b, size_t ldb, float beta, float* c, size_t ldc) {
   thread_local std::vector<uint16_t> rounded;
   rounded.resize(m * k);
-  round_rows_to_bf16_avx512bf16(a, m, k, lda, rounded.data());
+  round_rows_to_bf16_avx512bf16(a, m, k, lda, rounded.data(), k);
   small_gemm_nt_bf16p_avx512bf16(m, n, k, alpha, rounded.data(), k, b, ldb, beta, c, ldc);
 }
 #endif
@@ -46,11 +46,12 @@ std::vector<SmallGemmBf16Kernel> detect_bf16_kernels() {
   const bool fma = __builtin_cpu_supports("fma");
   const bool avx512 = fma && __builtin_cpu_supports("avx512f");
   if (avx512 && __builtin_cpu_supports("avx512bf16")) {
-    kernels.push_back({"avx512bf16", &small_gemm_nt_bf16p, true});
+    kernels.push_back({"avx512bf16", &small_gemm_nt_bf16p, true, &small_gemm_bf16_packed_avx512bf16,
+                       &round_rows_to_bf16_avx512bf16});
   }
-  if (avx512) kernels.push_back({"avx512", &small_gemm_nt_bf16w_avx512, false});
+  if (avx512) kernels.push_back({"avx512", &small_gemm_nt_bf16w_avx512, false, nullptr, nullptr});
   if (fma && __builtin_cpu_supports("avx2")) {
-    kernels.push_back({"avx2", &small_gemm_nt_bf16w_avx2, false});
+    kernels.push_back({"avx2", &small_gemm_nt_bf16w_avx2, false, nullptr, nullptr});
   }
 #endif
   return kernels;
@@ -74,6 +75,25 @@ std::vector<SmallGemmInt8Kernel> detect_int8_kernels() {
 }
 
 }  // namespace
+
+size_t packed_bf16_size(size_t n, size_t k) {
+  return (n + 15) / 16 * 16 * ((k + 1) / 2 * 2);
+}
+
+void pack_bf16_weight(const uint16_t* w, size_t n, size_t k, uint16_t* packed) {
+  const size_t steps = (k + 1) / 2;
+  for (size_t g = 0; g < (n + 15) / 16; ++g) {
+    for (size_t p = 0; p < steps; ++p) {
+      uint16_t* vector = packed + (g * steps + p) * 32;
+      for (size_t c = 0; c < 16; ++c) {
+        for (size_t b = 0; b < 2; ++b) {
+          const size_t row = 16 * g + c, column = 2 * p + b;
+          vector[c * 2 + b] = row < n && column < k ? w[row * k + column] : uint16_t{0};
+        }
+      }
+    }
+  }
+}
 
 const std::vector<SmallGemmInt8Kernel>& supported_small_gemm_int8_kernels() {
   static const std::vector<SmallGemmInt8Kernel> kernels = detect_int8_kernels();

@@ -50,11 +50,30 @@ using SmallGemmNtBf16Fn = void (*)(size_t m, size_t n, size_t k, float alpha, co
                                    size_t lda, const uint16_t* b, size_t ldb, float beta, float* c,
                                    size_t ldc);
 
+// c (m x n, ldc) = alpha * a * W^T + beta * c with a already in bfloat16 (m x k, leading
+// dimension lda >= k rounded up to 2, the padding zeros) and W packed by pack_bf16_weight; the
+// columns [0, n) from the group at `packed`.
+using SmallGemmBf16PackedFn = void (*)(size_t m, size_t n, size_t k, float alpha, const uint16_t* a,
+                                       size_t lda, const uint16_t* packed, float beta, float* c,
+                                       size_t ldc);
+// out (m x k, leading dimension ldo) = a (leading dimension lda) rounded to bfloat16.
+using RoundRowsFn = void (*)(const float* a, size_t m, size_t k, size_t lda, uint16_t* out,
+                             size_t ldo);
+
 struct SmallGemmBf16Kernel {
   const char* name;  // "avx512bf16", "avx512", "avx2"
   SmallGemmNtBf16Fn gemm_nt;
   bool bf16_products;  // a is rounded to bfloat16 as well (vdpbf16ps)
+  // Non-null (avx512bf16): the weight packed by pack_bf16_weight and these used instead of
+  // gemm_nt — no horizontal sums, activations rounded once per product.
+  SmallGemmBf16PackedFn gemm_packed;
+  RoundRowsFn round_rows;
 };
+
+// The packed bfloat16 layout: 16 output columns by 2 inputs per 64-byte vector,
+// packed[g][p][c][b] = w[16 g + c][2 p + b], zeros past n and k; packed_bf16_size(n, k) values.
+size_t packed_bf16_size(size_t n, size_t k);
+void pack_bf16_weight(const uint16_t* w, size_t n, size_t k, uint16_t* packed);
 
 // Every bfloat16-weight kernel this CPU can run, fastest first (empty when none).
 const std::vector<SmallGemmBf16Kernel>& supported_small_gemm_bf16_kernels();

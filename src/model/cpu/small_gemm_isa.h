@@ -39,7 +39,13 @@ void quantize_rows_to_uint8_avx512(const float* a, size_t m, size_t k, size_t ld
                                    size_t ldq, float* scale, int32_t* zero);
 void quantize_rows_to_uint8_avx2(const float* a, size_t m, size_t k, size_t lda, uint8_t* q,
                                  size_t ldq, float* scale, int32_t* zero);
-// out (m x k, packed) = a (m x k, leading dimension lda) rounded to bfloat16, to nearest even.
-void round_rows_to_bf16_avx512bf16(const float* a, size_t m, size_t k, size_t lda, uint16_t* out);
+// out (m x k, leading dimension ldo) = a (m x k, leading dimension lda) rounded to bfloat16, to
+// nearest even.
+void round_rows_to_bf16_avx512bf16(const float* a, size_t m, size_t k, size_t lda, uint16_t* out,
+                                   size_t ldo);
+// SmallGemmBf16PackedFn (small_gemm.h) with vdpbf16ps.
+void small_gemm_bf16_packed_avx512bf16(size_t m, size_t n, size_t k, float alpha, const uint16_t* a,
+                                       size_t lda, const uint16_t* packed, float beta, float* c,
+                                       size_t ldc);
 
 }  // namespace clipret::model::cpu

@@ -2,6 +2,7 @@
 // clipret::Error becomes a message on stderr and an exit code.
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,17 +49,34 @@ void print_usage() {
       "--version.\n");
 }
 
-// Removes --verbose / --quiet (valid with every command) and applies them.
+// Removes --verbose / --quiet (valid with every command) and applies them. Like every bool
+// option they take a value or none: `--quiet`, `--quiet True`, `--quiet=false`.
 std::vector<std::string> take_global_options(std::vector<std::string> args) {
   std::vector<std::string> rest;
-  for (const auto& arg : args) {
-    if (arg == "--verbose" || arg == "--verbose=True") {
-      clipret::core::set_log_level(clipret::core::LogLevel::kDebug);
-    } else if (arg == "--quiet" || arg == "--quiet=True") {
-      clipret::core::set_log_level(clipret::core::LogLevel::kWarn);
-    } else {
-      rest.push_back(arg);
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    std::string name = arg;
+    std::optional<bool> value;
+    const size_t equals = arg.find('=');
+    if (equals != std::string::npos) {
+      name = arg.substr(0, equals);
+      value = clipret::cli::parse_bool_literal(arg.substr(equals + 1));
+      if (!value) {
+        rest.push_back(arg);  // not a bool: the command's parser reports it
+        continue;
+      }
     }
+    if (name != "--verbose" && name != "--quiet") {
+      rest.push_back(arg);
+      continue;
+    }
+    if (!value && i + 1 < args.size()) {
+      value = clipret::cli::parse_bool_literal(args[i + 1]);
+      if (value) ++i;
+    }
+    if (!value.value_or(true)) continue;
+    clipret::core::set_log_level(name == "--verbose" ? clipret::core::LogLevel::kDebug
+                                                     : clipret::core::LogLevel::kWarn);
   }
   return rest;
 }

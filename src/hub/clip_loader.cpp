@@ -48,10 +48,10 @@ image::PreprocessConfig preprocess_config_of(const model::ClipConfig& config) {
 }
 
 LoadedClip load_clip(const std::string& clip_model, const HubOptions& hub_options,
-                     const model::ClipModelOptions& model_options) {
+                     const model::ClipModelOptions& model_options, bool with_tokenizer) {
   const std::string folder = ensure_model_folder(clip_model, hub_options);
   std::string tokenizer_folder = folder;
-  if (!has_tokenizer_files(folder)) {
+  if (with_tokenizer && !has_tokenizer_files(folder)) {
     tokenizer_folder = ensure_model_folder(kDefaultTokenizerModel, hub_options);
     CLIPRET_CHECK(has_tokenizer_files(tokenizer_folder), NotFound,
                   "%s: no tokenizer files (vocab.json + merges.txt) in %s nor in %s",
@@ -61,10 +61,12 @@ LoadedClip load_clip(const std::string& clip_model, const HubOptions& hub_option
   }
   model::ClipModel model = model::ClipModel::load(folder, model_options);
   image::PreprocessConfig preprocess = preprocess_config_of(model.config());
-  text::ClipTokenizerOptions tokenizer_options;
-  tokenizer_options.context_length = static_cast<size_t>(model.context_length());
-  text::ClipTokenizer tokenizer =
-      text::ClipTokenizer::load(tokenizer_location(tokenizer_folder), tokenizer_options);
+  std::optional<text::ClipTokenizer> tokenizer;
+  if (with_tokenizer) {
+    text::ClipTokenizerOptions tokenizer_options;
+    tokenizer_options.context_length = static_cast<size_t>(model.context_length());
+    tokenizer = text::ClipTokenizer::load(tokenizer_location(tokenizer_folder), tokenizer_options);
+  }
   return LoadedClip{std::move(model), std::move(tokenizer), preprocess, folder};
 }
 

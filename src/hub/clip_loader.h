@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hub/hub_options.h"
@@ -14,7 +15,8 @@ namespace clipret::hub {
 
 struct LoadedClip {
   model::ClipModel model;
-  text::ClipTokenizer tokenizer;
+  // Absent when load_clip was told no text will be embedded (with_tokenizer false).
+  std::optional<text::ClipTokenizer> tokenizer;
   image::PreprocessConfig preprocess;  // size, mean and std of this checkpoint
   std::string folder;                  // where its files are
 };
@@ -22,8 +24,9 @@ struct LoadedClip {
 // Resolves `clip_model` (hub/model_name.h), downloads it when needed, and loads it. The tokenizer
 // comes from the model folder (vocab.json + merges.txt, or bpe_simple_vocab_16e6.txt.gz); a folder
 // without one uses OpenAI CLIP's, which every CLIP checkpoint shares, fetched from the hub once.
+// with_tokenizer false (images only): no tokenizer is loaded nor fetched.
 LoadedClip load_clip(const std::string& clip_model, const HubOptions& hub_options,
-                     const model::ClipModelOptions& model_options);
+                     const model::ClipModelOptions& model_options, bool with_tokenizer = true);
 
 // The preprocessing a model's config asks for.
 image::PreprocessConfig preprocess_config_of(const model::ClipConfig& config);

@@ -61,7 +61,7 @@ size_t embed_dim(const hub::LoadedClip& clip) {
 }
 
 EncodedRows encode_texts(const EncodeOptions& options, hub::LoadedClip& clip, size_t batch) {
-  const text::TokenBatch tokens = clip.tokenizer.tokenize_batch(
+  const text::TokenBatch tokens = clip.tokenizer->tokenize_batch(
       std::span<const std::string>(options.texts), text::Truncation::kTruncate);
   if (options.tokens_only) {
     EncodedRows rows;
@@ -245,7 +245,9 @@ void run_encode(const EncodeOptions& options, const EncodeEnvironment& environme
   } else {
     model::ClipModelOptions model_options = environment.model;
     model_options.max_batch = static_cast<size_t>(options.batch_size);
-    hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, model_options);
+    // Images or ready-made ids only: no tokenizer to load (nor to download).
+    hub::LoadedClip clip =
+        hub::load_clip(options.clip_model, environment.hub, model_options, !options.texts.empty());
     rows = encode_inputs(options, clip);
   }
   if (options.output == "-") {

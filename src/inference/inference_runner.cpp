@@ -111,7 +111,10 @@ static void run_pending_partitions(const InferenceOptions& options, const Infere
                                    const InferenceEnvironment& environment,
                                    const std::vector<int64_t>& pending, InferenceSummary& summary) {
   if (!pending.empty()) {
-    hub::LoadedClip clip = hub::load_clip(options.clip_model, environment.hub, environment.model);
+    // Without captions for CLIP's text tower (no text, or --use_mclip), no tokenizer to load.
+    const bool clip_text = plan.enable_text && !options.use_mclip;
+    hub::LoadedClip clip =
+        hub::load_clip(options.clip_model, environment.hub, environment.model, clip_text);
     // --use_mclip: captions go through the multilingual model instead of CLIP's text tower.
     std::optional<hub::LoadedMclip> mclip;
     if (options.use_mclip && plan.enable_text) {
@@ -123,8 +126,8 @@ static void run_pending_partitions(const InferenceOptions& options, const Infere
       CLIPRET_LOG_WARN("--use_mclip has no effect with --enable_text False");
     }
     const SourceParts parts{plan.enable_image, plan.enable_text, plan.enable_metadata};
-    const SamplePreparer preparer(parts, &clip.tokenizer, clip.preprocess,
-                                  mclip ? mclip->tokenizer.get() : nullptr);
+    const SamplePreparer preparer(parts, clip.tokenizer ? &*clip.tokenizer : nullptr,
+                                  clip.preprocess, mclip ? mclip->tokenizer.get() : nullptr);
     const EmbeddingModels models{&clip.model, mclip ? &mclip->model : nullptr};
     const PipelineOptions pipeline{static_cast<size_t>(options.batch_size),
                                    static_cast<size_t>(options.num_prepro_workers), 0};

@@ -38,7 +38,7 @@ std::vector<float> QueryEmbedder::embed_text(const std::string& text, EmbedTimin
 void QueryEmbedder::embed_text_batch(const std::vector<std::string>& texts, float* out,
                                      EmbedTimings* timings) {
   const auto start = std::chrono::steady_clock::now();
-  const text::TokenBatch tokens = clip_->tokenizer.tokenize_batch(texts);
+  const text::TokenBatch tokens = clip_->tokenizer->tokenize_batch(texts);
   const double prepro = core::seconds_since(start);
   const auto model_start = std::chrono::steady_clock::now();
   {

@@ -90,5 +90,28 @@ TEST(CliBinaryTest, VersionPrints) {
   EXPECT_EQ(r.out.rfind("clip-retrieval ", 0), 0u);
 }
 
+// --verbose and --quiet take a bool value or none, like every bool option; a value is not taken
+// for the command's first positional argument. (Also: embedding pixels of a model folder without
+// tokenizer files loads no tokenizer, so nothing is downloaded.)
+TEST(CliBinaryTest, GlobalLogOptionsTakeAnOptionalValue) {
+  const std::string model = fixture_path("clip_tiny_hf");
+  TempDir dir;
+  const std::string encode = "encode --clip_model " + model + " --pixel_values " + model +
+                             "/ref_pixel_values.npy --output " + dir.file("out.npy");
+  for (const char* quiet : {"--quiet", "--quiet True", "--quiet=true"}) {
+    const auto r = run_clip_retrieval(encode + " " + quiet);
+    EXPECT_EQ(r.exit_code, 0) << quiet << ": " << r.err;
+    EXPECT_EQ(r.err.find("[info]"), std::string::npos) << quiet << ": " << r.err;
+  }
+  const auto loud = run_clip_retrieval(encode + " --verbose True");
+  EXPECT_EQ(loud.exit_code, 0) << loud.err;
+  EXPECT_NE(loud.err.find("[debug]"), std::string::npos) << loud.err;
+  const auto normal = run_clip_retrieval(encode + " --verbose False");
+  EXPECT_EQ(normal.exit_code, 0) << normal.err;
+  EXPECT_EQ(normal.err.find("[debug]"), std::string::npos) << normal.err;
+  EXPECT_NE(normal.err.find("[info]"), std::string::npos) << normal.err;
+  EXPECT_EQ(normal.err.find("download"), std::string::npos) << normal.err;
+}
+
 }  // namespace
 }  // namespace clipret::testing

@@ -126,7 +126,7 @@ TEST_F(InferenceFilesTest, EmbeddingsEqualADirectModelCallAndHaveUnitNorm) {
     }
     EXPECT_NEAR(std::sqrt(norm), 1.0, 2e-3);
 
-    const auto ids = clip.tokenizer.tokenize(std::string(table.column(1).bytes_at(r)));
+    const auto ids = clip.tokenizer->tokenize(std::string(table.column(1).bytes_at(r)));
     clip.model.encode_text(ids.data(), 1, expected.data());
     core::l2_normalize_rows(expected.data(), 1, 16);
     txt.read_rows_f32(r, r + 1, got.data());

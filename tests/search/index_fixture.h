@@ -72,7 +72,7 @@ inline hub::LoadedClip load_tiny_clip(const std::string& model_folder) {
 
 // Embeds `text` as the server does: tokenize (truncating), encode, normalise.
 inline std::vector<float> embed_text(hub::LoadedClip& clip, const std::string& text) {
-  const std::vector<int32_t> ids = clip.tokenizer.tokenize(text);
+  const std::vector<int32_t> ids = clip.tokenizer->tokenize(text);
   std::vector<float> out(static_cast<size_t>(clip.model.embed_dim()));
   clip.model.encode_text(ids.data(), 1, out.data());
   normalize(out.data(), out.size());

@@ -8,7 +8,9 @@
 # .npy header's Python dict and the CLI's list/bool literals), brace_expand (webdataset shard
 # patterns), clip_tokenizer (CLIP's BPE tokenizer on arbitrary bytes), knn_request (back's
 # /knn-service and /metadata request bodies), indices_paths (back's indices_paths.json), url_list
-# (download's txt/csv/tsv/jsonl/json url lists, optionally gzip).
+# (download's txt/csv/tsv/jsonl/json url lists, optionally gzip), image_decode (image/'s JPEG,
+# PNG, WebP, BMP and GIF decoders and the CLIP preprocessing), image_resizer (download's decode ->
+# resize -> encode through OpenCV and libjpeg).
 # Builds build-fuzz/<TARGET>_fuzz and seeds build-fuzz/<TARGET>_corpus. parquet_reader is
 # tests/fuzz/parquet_reader_fuzz.cpp with its own LLVMFuzzerTestOneInput (parquet_test replays
 # tests/parquet/fuzz_regressions/); every other target is a function fuzz_one_<TARGET>
@@ -20,7 +22,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 targets="parquet_reader, torch_pickle, wordpiece, npy, safetensors, py_literal, brace_expand,
-  clip_tokenizer, knn_request, indices_paths, url_list"
+  clip_tokenizer, knn_request, indices_paths, url_list, image_decode, image_resizer"
 target="${1:?target: $targets}"
 seconds="${2:-300}"
 jobs="${3:-1}"
@@ -121,6 +123,20 @@ PY
              "$root"/src/core/{stream,pipe_stream,utf8_validate}.cpp "${core[@]}")
     libs=(-lz)
     max_len=8192
+    seed
+    ;;
+  image_decode)
+    sources=("$root"/src/image/*.cpp "${core[@]}")
+    libs=(-ljpeg -lpng -lwebp -lwebpdemux -lgif -lz)
+    max_len=65536
+    seed
+    ;;
+  image_resizer)
+    sources=("$root"/src/download/{image_resizer,area_resize,jpeg_fast_decode,image_header}.cpp
+             "$root/src/core/ascii_text.cpp" "${core[@]}")
+    defines+=(-isystem /usr/include/opencv4)
+    libs=(-lopencv_imgcodecs -lopencv_imgproc -lopencv_core -ljpeg)
+    max_len=65536
     seed
     ;;
   *)

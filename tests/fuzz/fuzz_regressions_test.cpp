@@ -71,6 +71,12 @@ TEST(FuzzRegressionsTest, Wordpiece) {
 TEST(FuzzRegressionsTest, UrlList) {
   replay("url_list", fuzz_one_url_list);
 }
+TEST(FuzzRegressionsTest, ImageDecode) {
+  replay("image_decode", fuzz_one_image_decode);
+}
+TEST(FuzzRegressionsTest, ImageResizer) {
+  replay("image_resizer", fuzz_one_image_resizer);
+}
 
 }  // namespace
 }  // namespace clipret::fuzz

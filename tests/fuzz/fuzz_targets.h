@@ -69,5 +69,9 @@ int fuzz_one_torch_pickle(const uint8_t* data, size_t size);
 int fuzz_one_wordpiece(const uint8_t* data, size_t size);
 // download's text url lists: txt, csv, tsv, jsonl, json, optionally gzip (first byte: format).
 int fuzz_one_url_list(const uint8_t* data, size_t size);
+// image/ decoders (JPEG, PNG, WebP, BMP, GIF) and the CLIP preprocessing on arbitrary bytes.
+int fuzz_one_image_decode(const uint8_t* data, size_t size);
+// download's decode -> filters -> resize -> encode (download/image_resizer.h) on arbitrary bytes.
+int fuzz_one_image_resizer(const uint8_t* data, size_t size);
 
 }  // namespace clipret::fuzz

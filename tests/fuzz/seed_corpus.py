@@ -4,8 +4,9 @@
     seed_corpus.py TARGET DIR
 
 TARGET: npy, safetensors, py_literal, brace_expand, clip_tokenizer, knn_request,
-indices_paths, url_list. Pure Python
-(no numpy): the .npy and .safetensors seeds are built byte by byte as numpy's np.save and the
+indices_paths, url_list, image_decode, image_resizer. Pure Python (no numpy) except the image
+targets, whose small JPEG/PNG/WebP/BMP images come from Debian's python3-opencv (GIF is written by
+hand): the .npy and .safetensors seeds are built byte by byte as numpy's np.save and the
 reference safetensors writer lay them out. Every seed is valid input; the fuzzer mutates from
 there. The same files are committed in tests/fuzz/regressions/TARGET/ as the replay test's floor.
 """
@@ -127,7 +128,40 @@ def seeds(target):
                 [{"url": "http://a", "caption": "a"}, {"url": "http://b"}]).encode(),
             "txt_gzip.bin": b"\x08" + gzip.compress(b"http://a/1.jpg\nhttp://b/2.jpg\n", mtime=0),
         }
+    if target in ("image_decode", "image_resizer"):
+        return image_seeds()
     raise SystemExit("unknown target " + target)
+
+
+def image_seeds():
+    import cv2  # python3-opencv
+    import numpy as np
+    rng = np.random.default_rng(7)
+    colour = cv2.resize(rng.integers(0, 256, (3, 4, 3), dtype=np.uint8), (20, 14),
+                        interpolation=cv2.INTER_CUBIC)
+    gray = cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
+    rgba = np.dstack([colour, rng.integers(0, 256, (14, 20), dtype=np.uint8)])
+    def enc(ext, img, params=()):
+        ok, data = cv2.imencode(ext, img, list(params))
+        assert ok
+        return data.tobytes()
+    # A 2 x 2 GIF with a 4-colour global palette, LZW minimum code size 2 (the GIF89a layout).
+    gif = (b"GIF89a" + struct.pack("<HH", 2, 2) + b"\x91\x00\x00" + bytes(
+        [0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255]) + b"\x21\xf9\x04\x01\x00\x00\x00\x00"
+        + b"\x2c" + struct.pack("<HHHH", 0, 0, 2, 2) + b"\x00" + b"\x02\x03\x84\x1d\x05\x00\x3b")
+    return {
+        "colour.jpg": enc(".jpg", colour, (cv2.IMWRITE_JPEG_QUALITY, 80)),
+        "colour_progressive.jpg": enc(".jpg", colour, (cv2.IMWRITE_JPEG_PROGRESSIVE, 1)),
+        "gray.jpg": enc(".jpg", gray),
+        "large.jpg": enc(".jpg", cv2.resize(colour, (300, 200)), (cv2.IMWRITE_JPEG_QUALITY, 30)),
+        "colour.png": enc(".png", colour),
+        "rgba.png": enc(".png", rgba),
+        "gray16.png": enc(".png", (gray.astype(np.uint16) * 257)),
+        "colour.webp": enc(".webp", colour, (cv2.IMWRITE_WEBP_QUALITY, 80)),
+        "rgba.webp": enc(".webp", rgba, (cv2.IMWRITE_WEBP_QUALITY, 101)),
+        "colour.bmp": enc(".bmp", colour),
+        "tiny.gif": gif,
+    }
 
 
 def main():

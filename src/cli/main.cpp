@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/option_table.h"
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/log.h"
 #include "core/process_memory.h"
 
@@ -85,6 +86,7 @@ std::vector<std::string> take_global_options(std::vector<std::string> args) {
 
 int main(int argc, char** argv) {
   clipret::core::keep_freed_memory_for_reuse();
+  clipret::core::report_file_size_limit_as_errors();
   std::vector<std::string> args =
       take_global_options(std::vector<std::string>(argv + 1, argv + argc));
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

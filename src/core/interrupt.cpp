@@ -45,4 +45,8 @@ void restore_default_interrupt_handlers() {
   std::signal(SIGTERM, SIG_DFL);
 }
 
+void report_file_size_limit_as_errors() {
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
 }  // namespace clipret::core

@@ -17,4 +17,9 @@ const std::atomic<bool>& install_interrupt_handlers();
 // flag. The flag keeps its value.
 void restore_default_interrupt_handlers();
 
+// Ignores SIGXFSZ, so that a write past the file-size limit (RLIMIT_FSIZE: `ulimit -f`, quotas
+// set that way) fails with EFBIG and the writer's error names the file (exit 4), instead of the
+// signal's default action killing the process without a word. Called once by main().
+void report_file_size_limit_as_errors();
+
 }  // namespace clipret::core

@@ -122,5 +122,39 @@ TEST(InferenceOutputsTest, KilledThenResumedEqualsUninterrupted) {
   }
 }
 
+// A full disk, as RLIMIT_FSIZE (prlimit) makes it: the run stops with an I/O error naming the
+// file it could not write (exit 4, not a SIGXFSZ death), leaves nothing half-written that looks
+// complete, and a rerun once the space is back completes with the uninterrupted run's outputs.
+TEST(InferenceOutputsTest, FullDiskStopsWithTheFileNamedAndARerunCompletes) {
+  TempDir dir;
+  const std::string root = make_folder(dir, 24);
+  const std::string command = std::string("'") + CLIPRET_BINARY + "' inference " + root +
+                              " --clip_model " + make_tiny_model_folder(dir) +
+                              " --output_partition_count 4 --batch_size 2 " +
+                              "--num_prepro_workers 1 --quiet --output_folder ";
+  ASSERT_EQ(run_command(command + dir.file("whole")).exit_code, 0);
+  const std::string full = dir.file("full");
+  // Files may not grow past 256 bytes: the first embeddings file (128-byte header + 6 x 16
+  // float16) does not fit.
+  const auto limited = run_command("prlimit --fsize=256 " + command + full);
+  EXPECT_EQ(limited.exit_code, 4) << limited.err;
+  EXPECT_NE(limited.err.find(full + "/"), std::string::npos) << limited.err;
+  EXPECT_NE(limited.err.find("File too large"), std::string::npos) << limited.err;
+  ASSERT_FALSE(fs::exists(full + "/stats/3.json"));  // not reported complete
+  const auto rerun = run_command(command + full);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  for (int p = 0; p < 4; ++p) {
+    const std::string n = std::to_string(p);
+    for (const std::string& file :
+         {"img_emb/img_emb_" + n + ".npy", "text_emb/text_emb_" + n + ".npy",
+          "metadata/metadata_" + n + ".parquet"}) {
+      EXPECT_EQ(read_file(dir.file("whole/" + file)), read_file(full + "/" + file)) << file;
+    }
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(full)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
 }  // namespace
 }  // namespace clipret::testing

@@ -53,6 +53,22 @@ TEST_F(IndexBadInputTest, MixedDimensions) {
   expect_nothing_written();
 }
 
+// A full disk (RLIMIT_FSIZE through prlimit): an I/O error naming the index file being written,
+// exit 4, nothing left that looks like an index; the same command completes once space is back.
+TEST_F(IndexBadInputTest, FullDiskNamesTheFileAndARerunCompletes) {
+  write_embedding_files(dir_.file("emb/img_emb"), clustered_embeddings(600, 16), 2);
+  const std::string command = std::string("'") + CLIPRET_BINARY + "' index '" + dir_.file("emb") +
+                              "' '" + dir_.file("idx") + "' --copy_metadata False";
+  const auto full = run_command("prlimit --fsize=8192 " + command);
+  EXPECT_EQ(full.exit_code, 4) << full.err;
+  EXPECT_NE(full.err.find(dir_.file("idx") + "/image.index"), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find("File too large"), std::string::npos) << full.err;
+  expect_nothing_written();
+  const auto rerun = run_command(command);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_TRUE(fs::exists(dir_.file("idx/image.index")));
+}
+
 TEST_F(IndexBadInputTest, NanRowFailsWithoutLeavingAnIndex) {
   Embeddings e = clustered_embeddings(3000, 8);
   e.values[2500 * 8 + 1] = std::numeric_limits<float>::quiet_NaN();

@@ -119,7 +119,10 @@ int run_download_command(const std::vector<std::string>& args) {
   const std::atomic<bool>& stop = core::install_interrupt_handlers();
   const download::DownloadSummary summary = download::run_download(options, &stop);
   if (stop.load()) return 130;
-  return summary.shards_failed > 0 ? 1 : 0;
+  if (summary.shards_failed == 0) return 0;
+  // Every failed shard failed on a file (a full disk, a lost mount): an I/O error, as other
+  // commands exit with one; else some shards failed.
+  return summary.shards_failed_io == summary.shards_failed ? 4 : 1;
 }
 
 }  // namespace clipret::cli

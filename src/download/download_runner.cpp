@@ -4,6 +4,7 @@
 #include <chrono>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -194,6 +195,7 @@ DownloadSummary run_download(const DownloadOptions& options, const std::atomic<b
     if (total_rows) bar.set_total(static_cast<uint64_t>(*total_rows - reader.skipped_rows()));
     return shard;
   };
+  std::map<int64_t, ErrorKind> last_failure_kind;  // by shard id, under reader_mutex
   auto run_one = [&](InputShard&& shard) {
     try {
       if (run_shard(run, shard)) {
@@ -204,6 +206,7 @@ DownloadSummary run_download(const DownloadOptions& options, const std::atomic<b
       CLIPRET_LOG_ERROR("shard %s failed: %s",
                         shard_name(shard.shard_id, o.oom_shard_count).c_str(), e.what());
       std::lock_guard<std::mutex> lock(reader_mutex);
+      last_failure_kind[shard.shard_id] = e.kind();
       failed.push_back(std::move(shard));
     }
   };
@@ -235,6 +238,9 @@ DownloadSummary run_download(const DownloadOptions& options, const std::atomic<b
   }
   bar.finish();
   summary.shards_failed = static_cast<int64_t>(failed.size());
+  for (const InputShard& shard : failed) {
+    if (last_failure_kind[shard.shard_id] == ErrorKind::kIo) ++summary.shards_failed_io;
+  }
   tally.add_to(summary);
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -13,9 +13,10 @@
 namespace clipret::download {
 
 struct DownloadSummary {
-  int64_t shards_done = 0;     // written by this run
-  int64_t shards_skipped = 0;  // already done (incremental)
-  int64_t shards_failed = 0;   // still failed after max_shard_retry
+  int64_t shards_done = 0;       // written by this run
+  int64_t shards_skipped = 0;    // already done (incremental)
+  int64_t shards_failed = 0;     // still failed after max_shard_retry
+  int64_t shards_failed_io = 0;  // of those, failed last on a file's I/O (e.g. a full disk)
   int64_t count = 0, successes = 0, failed_to_download = 0, failed_to_resize = 0;
   std::map<std::string, int64_t> status_dict;  // message -> count ("success" included)
   double seconds = 0;

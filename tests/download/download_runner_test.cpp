@@ -430,5 +430,26 @@ TEST_F(DownloadRunnerTest, KillNineThenIncrementalGivesTheKeysOfOneWholeRun) {
   }
 }
 
+// A full disk (RLIMIT_FSIZE through prlimit): every shard fails on its file, named in the log, the
+// exit code is 4 (an I/O error), no shard looks done; the same command completes afterwards with
+// the keys of an unlimited run.
+TEST_F(DownloadRunnerTest, FullDiskExitsFourNamingTheFileThenARerunCompletes) {
+  const std::string whole = dir_.file("whole");
+  const std::string full = dir_.file("full");
+  const std::string args = "download '" + input_ +
+                           "' --input_format parquet --url_col URL --caption_col TEXT "
+                           "--output_format webdataset --number_sample_per_shard 5 "
+                           "--thread_count 4 --timeout 5 --output_folder ";
+  ASSERT_EQ(testing::run_clip_retrieval(args + "'" + whole + "'").exit_code, 0);
+  const auto limited = testing::run_command("prlimit --fsize=1024 '" + std::string(CLIPRET_BINARY) +
+                                            "' " + args + "'" + full + "'");
+  EXPECT_EQ(limited.exit_code, 4) << limited.err;
+  EXPECT_NE(limited.err.find(full + "/0000"), std::string::npos) << limited.err;
+  EXPECT_NE(limited.err.find("File too large"), std::string::npos) << limited.err;
+  EXPECT_FALSE(fs::exists(full + "/00000_stats.json"));
+  ASSERT_EQ(testing::run_clip_retrieval(args + "'" + full + "'").exit_code, 0);
+  EXPECT_EQ(successful_keys(full), successful_keys(whole));
+}
+
 }  // namespace
 }  // namespace clipret::download

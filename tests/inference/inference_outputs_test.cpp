@@ -6,8 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <random>
 #include <thread>
 
 #include "test_util.h"
@@ -74,6 +78,9 @@ TEST(InferenceOutputsTest, NumpyAndDuckDbReadTheOutputs) {
   EXPECT_NE(rows.find(root + "/0003."), std::string::npos) << rows;
 }
 
+// Kill points: after the first partition is complete (fixed), and after a random delay within
+// the length of a whole run, twice (the seed is printed, CLIPRET_KILL_SEED replays it). Each
+// killed run, resumed, gives the uninterrupted run's bytes, and nothing half-written remains.
 TEST(InferenceOutputsTest, KilledThenResumedEqualsUninterrupted) {
   TempDir dir;
   const std::string root = make_folder(dir, 60);
@@ -81,44 +88,67 @@ TEST(InferenceOutputsTest, KilledThenResumedEqualsUninterrupted) {
                               " --clip_model " + make_tiny_model_folder(dir) +
                               " --output_partition_count 12 --batch_size 2 " +
                               "--num_prepro_workers 1 --quiet --output_folder ";
+  const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(run_command(command + dir.file("whole")).exit_code, 0);
+  const auto whole_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+  const char* replay = std::getenv("CLIPRET_KILL_SEED");
+  const auto seed = static_cast<uint32_t>(
+      replay != nullptr ? std::strtoul(replay, nullptr, 10)
+                        : std::chrono::system_clock::now().time_since_epoch().count());
+  std::cerr << "kill points: after partition 0, then 2 random (CLIPRET_KILL_SEED=" << seed << ")\n";
+  std::mt19937 engine(seed);
+  std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(1, whole_ms));
 
-  // Start a run, kill it with SIGKILL once its first partition is complete.
-  const std::string killed = dir.file("killed");
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ::execl("/bin/sh", "sh", "-c", ("exec " + command + killed + " 2>/dev/null").c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(killed + "/stats/0.json") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ::kill(child, SIGKILL);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  ASSERT_TRUE(fs::exists(killed + "/stats/0.json"));
-  const bool interrupted = !fs::exists(killed + "/stats/11.json");
-
-  auto resumed = run_command(command + killed + " --verbose");
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  if (interrupted) {
-    EXPECT_NE(resumed.err.find("already complete"), std::string::npos) << resumed.err;
-  }
-  for (int p = 0; p < 12; ++p) {
-    const std::string n = (p < 10 ? "0" : "") + std::to_string(p);
-    for (const std::string& file :
-         {"img_emb/img_emb_" + n + ".npy", "text_emb/text_emb_" + n + ".npy",
-          "metadata/metadata_" + n + ".parquet"}) {
-      EXPECT_EQ(read_file(dir.file("whole/" + file)), read_file(killed + "/" + file)) << file;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::string killed = dir.file("killed" + std::to_string(attempt));
+    const int64_t kill_after_ms = attempt == 0 ? -1 : delay(engine);
+    SCOPED_TRACE(attempt == 0 ? std::string("after partition 0")
+                              : "after " + std::to_string(kill_after_ms) + " ms");
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::execl("/bin/sh", "sh", "-c", ("exec " + command + killed + " 2>/dev/null").c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
     }
-  }
-  // Nothing half-written is left behind.
-  for (const auto& entry : fs::recursive_directory_iterator(killed)) {
-    const std::string name = entry.path().filename().string();
-    EXPECT_EQ(name.find(".tmp"), std::string::npos) << entry.path();
+    const auto start = std::chrono::steady_clock::now();
+    if (kill_after_ms < 0) {
+      const auto deadline = start + std::chrono::seconds(60);
+      while (!fs::exists(killed + "/stats/0.json") && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    } else {
+      std::this_thread::sleep_until(start + std::chrono::milliseconds(kill_after_ms));
+    }
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (kill_after_ms < 0) {
+      ASSERT_TRUE(fs::exists(killed + "/stats/0.json"));
+    }
+    const bool interrupted =
+        fs::exists(killed + "/stats/0.json") && !fs::exists(killed + "/stats/11.json");
+
+    auto resumed = run_command(command + killed + " --verbose");
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    if (interrupted) {
+      EXPECT_NE(resumed.err.find("already complete"), std::string::npos) << resumed.err;
+    }
+    for (int p = 0; p < 12; ++p) {
+      const std::string n = (p < 10 ? "0" : "") + std::to_string(p);
+      for (const std::string& file :
+           {"img_emb/img_emb_" + n + ".npy", "text_emb/text_emb_" + n + ".npy",
+            "metadata/metadata_" + n + ".parquet"}) {
+        EXPECT_EQ(read_file(dir.file("whole/" + file)), read_file(killed + "/" + file)) << file;
+      }
+    }
+    // Nothing half-written is left behind.
+    for (const auto& entry : fs::recursive_directory_iterator(killed)) {
+      const std::string name = entry.path().filename().string();
+      EXPECT_EQ(name.find(".tmp"), std::string::npos) << entry.path();
+    }
   }
 }
 

@@ -1,9 +1,18 @@
 // Bad inputs: clear errors (file and field named, exit code by kind), and nothing left behind
 // that looks like a finished index.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <limits>
+#include <random>
+#include <thread>
 
 #include "index_cli_util.h"
 
@@ -67,6 +76,63 @@ TEST_F(IndexBadInputTest, FullDiskNamesTheFileAndARerunCompletes) {
   const auto rerun = run_command(command);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_TRUE(fs::exists(dir_.file("idx/image.index")));
+}
+
+// SIGKILL at random points of a build (3 delays within a whole build's length; the seed is
+// printed, CLIPRET_KILL_SEED replays it): what is left is either nothing or a complete index that
+// faiss loads with every vector (files are published by rename), and the same command then
+// builds a complete index. (Builds are not bit-reproducible — HNSW insertion order and tuning
+// depend on thread timing — so the rerun is checked by its contents, not its bytes.)
+TEST_F(IndexBadInputTest, KilledAtRandomPointsLeavesNoHalfIndexAndARerunCompletes) {
+  const Embeddings e = clustered_embeddings(3000, 16);
+  write_embedding_files(dir_.file("emb/img_emb"), e, 2);
+  const std::string base =
+      std::string("exec '") + CLIPRET_BINARY + "' index '" + dir_.file("emb") + "' '";
+  // A small IVF key: a build of ~2 s (k-means, adding, tuning, writing) to kill within.
+  const std::string options = "' --copy_metadata False --quiet --index_key IVF32,Flat";
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_command(base + dir_.file("whole") + options).exit_code, 0);
+  const int64_t whole_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started)
+                               .count();
+  const char* replay = std::getenv("CLIPRET_KILL_SEED");
+  const auto seed = static_cast<uint32_t>(
+      replay != nullptr ? std::strtoul(replay, nullptr, 10)
+                        : std::chrono::system_clock::now().time_since_epoch().count());
+  std::cerr << "index kill points: 3 random delays (CLIPRET_KILL_SEED=" << seed << ")\n";
+  std::mt19937 engine(seed);
+  std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(1, whole_ms));
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::string out = dir_.file("killed" + std::to_string(attempt));
+    const int64_t after_ms = delay(engine);
+    SCOPED_TRACE("killed after " + std::to_string(after_ms) + " ms");
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      const std::string command = base + out + options + " 2>/dev/null";
+      ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(after_ms));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (fs::exists(out)) {
+      for (const auto& entry : fs::directory_iterator(out)) {
+        const std::string name = entry.path().filename().string();
+        if (name.find(".tmp") != std::string::npos) continue;  // an unpublished temporary
+        EXPECT_TRUE(name == "image.index" || name == "image.json") << entry.path();
+      }
+      if (fs::exists(out + "/image.index")) {
+        EXPECT_EQ(load_index(out + "/image.index")->ntotal, 3000);
+      }
+    }
+    const auto rerun = run_command(base + out + options);
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_EQ(load_index(out + "/image.index")->ntotal, 3000);
+    EXPECT_EQ(read_json(out + "/image.json").size(),
+              read_json(dir_.file("whole/image.json")).size());
+  }
 }
 
 TEST_F(IndexBadInputTest, NanRowFailsWithoutLeavingAnIndex) {

@@ -70,6 +70,7 @@ std::optional<Dims> tiff_dims(std::string_view b) {
   } else if (!starts(b, std::string_view("MM\0*", 4))) {
     return std::nullopt;
   }
+  if (b.size() < 8) return std::nullopt;  // no room for the first page's offset
   auto read = [&](size_t at, size_t n) { return little ? le(b, at, n) : be(b, at, n); };
   const size_t ifd = read(4, 4);  // the first page: the one OpenCV decodes
   if (ifd > b.size() || b.size() - ifd < 2) return std::nullopt;

@@ -125,7 +125,8 @@ DecodedImage decode_gif(const uint8_t* data, size_t size, const DecodeOptions& o
                  paletted ? PixelMode::kP : PixelMode::kL);
   std::fill(image.pixels.begin(), image.pixels.end(),
             static_cast<uint8_t>(transparent_index >= 0 ? transparent_index : 0));
-  for (int y = 0; y < desc.Height; ++y) {
+  // A frame 0 pixels wide (or high) leaves only the background.
+  for (int y = 0; !frame.empty() && y < desc.Height; ++y) {
     std::memcpy(image.row(desc.Top + y) + desc.Left, &frame[static_cast<size_t>(y) * desc.Width],
                 desc.Width);
   }

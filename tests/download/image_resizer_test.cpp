@@ -7,17 +7,21 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "core/error.h"
+#include "download/image_header.h"
 #include "test_util.h"
 
 namespace clipret::download {
@@ -304,10 +308,17 @@ TEST(ImageResizer, SurvivesHostileBytes) {
     for (int length = 0; length < 48; ++length) {
       std::string bytes = magic;
       for (int i = 0; i < length; ++i) bytes += static_cast<char>(rng() & 0xff);
-      const ResizedImage out = resizer.process(bytes);
+      // In a heap block of exactly that size, so that AddressSanitizer sees any read past the
+      // end (a short std::string lives in its own object, where an over-read goes unnoticed:
+      // the fuzzer found "II*\0" alone read 4 bytes past it).
+      const std::unique_ptr<char[]> exact(new char[bytes.size()]);
+      std::copy(bytes.begin(), bytes.end(), exact.get());
+      const ResizedImage out = resizer.process(std::string_view(exact.get(), bytes.size()));
       EXPECT_NE(out.error.empty(), out.bytes.empty());
     }
   }
+  EXPECT_FALSE(declared_image_size(std::string_view("II*\0", 4)));
+  EXPECT_FALSE(declared_image_size(std::string_view("MM\0*\0\0\0", 7)));
 }
 
 void expect_invalid(const ResizeOptions& options, const std::string& fragment) {

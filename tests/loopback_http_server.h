@@ -20,9 +20,11 @@ class LoopbackHttpServer {
 
   httplib::Server& server() { return server_; }
 
-  // Binds a free port and serves; returns once the server accepts connections (or after 5 s).
-  void start() {
-    port_ = server_.bind_to_any_port("127.0.0.1");
+  // Binds a free port of `host` (a loopback address: Linux answers all of 127.0.0.0/8) and
+  // serves; returns once the server accepts connections (or after 5 s).
+  void start(const std::string& host = "127.0.0.1") {
+    host_ = host;
+    port_ = server_.bind_to_any_port(host);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -38,11 +40,12 @@ class LoopbackHttpServer {
   }
 
   int port() const { return port_; }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string endpoint() const { return "http://" + host_ + ":" + std::to_string(port_); }
   std::string url(const std::string& path) const { return endpoint() + path; }
 
  private:
   httplib::Server server_;
+  std::string host_;
   int port_ = 0;
   std::thread thread_;
 };

@@ -23,13 +23,20 @@ bool starts(std::string_view b, std::string_view magic, size_t at = 0) {
   return b.size() >= at + magic.size() && b.substr(at, magic.size()) == magic;
 }
 
+// Walks the markers as libjpeg's reader does (jdmarker.c's next_marker): bytes other than 0xff
+// between segments are skipped (libjpeg warns and goes on, and so does OpenCV's decode), as are
+// fill bytes and stuffed zeros (ff 00). Stopping at the first stray byte instead let a file hide
+// its frame header from the decompression-bomb check (a fuzz finding).
 std::optional<Dims> jpeg_dims(std::string_view b) {
   size_t i = 2;
   while (i + 4 <= b.size()) {
-    if (static_cast<uint8_t>(b[i]) != 0xff) return std::nullopt;
-    const uint8_t marker = static_cast<uint8_t>(b[i + 1]);
-    if (marker == 0xff) {  // fill byte
+    if (static_cast<uint8_t>(b[i]) != 0xff) {  // garbage before a marker
       ++i;
+      continue;
+    }
+    const uint8_t marker = static_cast<uint8_t>(b[i + 1]);
+    if (marker == 0xff || marker == 0x00) {  // fill byte; stuffed zero
+      i += marker == 0xff ? 1 : 2;
       continue;
     }
     if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {  // no length field

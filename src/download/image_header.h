@@ -25,7 +25,8 @@ struct DeclaredSize {
 };
 
 // The declared size of the formats OpenCV decodes that a tiny file can blow up from: JPEG (the
-// first frame header), PNG, WebP (VP8, VP8L, VP8X), GIF, BMP, Sun raster and TIFF (the first
+// first frame header, markers found as libjpeg finds them; jpeg_fast_decode.h's jpeg_frame_size
+// asks libjpeg itself), PNG, WebP (VP8, VP8L, VP8X), GIF, BMP, Sun raster and TIFF (the first
 // page, the one OpenCV decodes). nullopt for other formats (PNM, JPEG 2000, EXR, HDR only meet
 // OpenCV's own limit of 2^30 pixels) and for headers cut short or malformed.
 std::optional<DeclaredSize> declared_image_size(std::string_view bytes);

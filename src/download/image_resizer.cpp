@@ -215,7 +215,10 @@ std::string resize_into_border(cv::Mat& img, const Scaled& target, int size, int
 std::string process_image(const ResizeOptions& o, int upscale, int downscale, std::string_view raw,
                           ResizedImage& out) {
   const auto limit = static_cast<double>(o.max_decode_pixels);
-  const std::optional<DeclaredSize> declared = declared_image_size(raw);
+  // For a JPEG the size libjpeg reads is the one OpenCV will allocate; the sniffer answers for
+  // the other formats (and for JPEGs libjpeg fails on before the frame, which decode nothing).
+  std::optional<DeclaredSize> declared = jpeg_frame_size(raw);
+  if (!declared) declared = declared_image_size(raw);
   if (declared && static_cast<double>(declared->width) * declared->height > limit) {
     return too_large("decode", declared->width, declared->height);
   }

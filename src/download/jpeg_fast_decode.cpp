@@ -130,14 +130,37 @@ JpegFastDecode run_decompress(Decompressor* d, const unsigned char* data, size_t
   return info->err->num_warnings != 0 ? JpegFastDecode::kWarning : JpegFastDecode::kDecoded;
 }
 
+// Only trivially destructible locals, as in run_decompress.
+bool read_frame_size(Decompressor* d, const unsigned char* data, size_t size, DeclaredSize* out) {
+  jpeg_decompress_struct* info = &d->info;
+  if (setjmp(d->errors.jump) != 0) return false;
+  jpeg_create_decompress(info);
+  jpeg_mem_src(info, data, static_cast<unsigned long>(size));
+  if (jpeg_read_header(info, TRUE) != JPEG_HEADER_OK) return false;
+  *out = DeclaredSize{info->image_width, info->image_height};
+  return true;
+}
+
+constexpr std::string_view kSignature("\xff\xd8\xff", 3);
+
 }  // namespace
+
+std::optional<DeclaredSize> jpeg_frame_size(std::string_view bytes) {
+  if (bytes.substr(0, kSignature.size()) != kSignature) return std::nullopt;
+  Decompressor decompressor;
+  DeclaredSize size;
+  if (!read_frame_size(&decompressor, reinterpret_cast<const unsigned char*>(bytes.data()),
+                       bytes.size(), &size)) {
+    return std::nullopt;
+  }
+  return size;
+}
 
 JpegFastDecode jpeg_fast_decode(std::string_view bytes, cv::Mat& out, int scale_denominator) {
   if (scale_denominator != 1 && scale_denominator != 2 && scale_denominator != 4 &&
       scale_denominator != 8) {
     throw std::invalid_argument("jpeg_fast_decode: scale_denominator must be 1, 2, 4 or 8");
   }
-  constexpr std::string_view kSignature("\xff\xd8\xff", 3);
   if (bytes.substr(0, kSignature.size()) != kSignature) return JpegFastDecode::kNotJpeg;
   Decompressor decompressor;
   return run_decompress(&decompressor, reinterpret_cast<const unsigned char*>(bytes.data()),

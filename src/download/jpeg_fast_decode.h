@@ -14,7 +14,10 @@
 // grayscale (1 component) or YCbCr (3 components).
 #pragma once
 
+#include <optional>
 #include <string_view>
+
+#include "download/image_header.h"
 
 namespace cv {
 class Mat;
@@ -41,5 +44,12 @@ enum class JpegFastDecode {
 // pixels cannot be allocated. Thread-safe. Callers check the declared size first (image_header.h):
 // this allocates whatever the header declares up to OpenCV's limit.
 JpegFastDecode jpeg_fast_decode(std::string_view bytes, cv::Mat& out, int scale_denominator = 1);
+
+// The frame size libjpeg reads from `bytes` with jpeg_read_header, as OpenCV's JPEG reader sees
+// it: after libjpeg's own recovery (garbage skipped between markers, fill bytes, stuffed zeros),
+// which a byte-exact sniffer cannot be trusted to follow. nullopt when there is no JPEG
+// signature (ff d8 ff) or libjpeg fails before the frame header (then OpenCV's decode fails
+// too, allocating nothing). Reads headers only: no pixel memory, no entropy decoding.
+std::optional<DeclaredSize> jpeg_frame_size(std::string_view bytes);
 
 }  // namespace clipret::download

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "loopback_http_server.h"
 
@@ -210,6 +212,40 @@ TEST(HttpClient, PeerFilterSeesAndRefusesTheAddress) {
   HttpResult allowed = http_get(server.url("/hop1"), options);
   ASSERT_TRUE(allowed.ok()) << allowed.error;
   EXPECT_EQ(allowed.body, "hello");
+}
+
+// A public server redirecting to a private one (SSRF through a redirect): every hop's connected
+// address meets the filter. Here 127.0.0.1 plays the public server, 127.0.0.2 the private one.
+TEST(HttpClient, PeerFilterRefusesARedirectToARefusedAddress) {
+  testing::LoopbackHttpServer private_server;
+  private_server.server().Get("/secret", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("secret", "text/plain");
+  });
+  private_server.start("127.0.0.2");
+  testing::LoopbackHttpServer public_server;
+  const std::string target = private_server.url("/secret");
+  public_server.server().Get("/go", [&target](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(target);
+  });
+  public_server.start();
+
+  HttpRequestOptions options = bounded();
+  std::vector<std::string> peers;
+  options.peer_filter = [&](int family, const void* address) {
+    char text[INET_ADDRSTRLEN] = {};
+    if (family == AF_INET) inet_ntop(AF_INET, address, text, sizeof(text));
+    peers.emplace_back(text);
+    return peers.back() == "127.0.0.1";
+  };
+  HttpResult refused = http_get(public_server.url("/go"), options);
+  EXPECT_EQ(refused.failure, HttpFailure::kRefusedPeer) << refused.error;
+  EXPECT_EQ(refused.body, "");
+  EXPECT_EQ(peers, (std::vector<std::string>{"127.0.0.1", "127.0.0.2"}));
+
+  options.peer_filter = [](int, const void*) { return true; };
+  HttpResult followed = http_get(public_server.url("/go"), options);
+  ASSERT_TRUE(followed.ok()) << followed.error;
+  EXPECT_EQ(followed.body, "secret");
 }
 
 TEST(HttpClient, ReportsUnreachableAndRefusedProtocols) {

@@ -209,6 +209,23 @@ TEST(ImageResizer, RefusesDecompressionBombsFromTheirHeader) {
                            be(50000, 2) + std::string(32, '\0');
   EXPECT_EQ(process(jpeg).error, "image too large to decode (50000 x 60000)");
 
+  // Stray bytes and stuffed zeros before the frame header: libjpeg skips them with a warning and
+  // OpenCV decodes on (the fuzzer's 339-byte file made cv::imdecode allocate 1.36 GB this way),
+  // so both the libjpeg header read and the sniffer must find the frame.
+  const std::string hidden_frame = std::string("\xff\xd8\xff\xe0", 4) + be(16, 2) +
+                                   std::string("JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 14) +
+                                   "DTED((]((" + std::string("\xff\x00\xff\xc0", 4) + be(17, 2) +
+                                   "\x08" + be(65377, 2) + be(6932, 2) + std::string(32, '\0');
+  EXPECT_EQ(process(hidden_frame).error, "image too large to decode (6932 x 65377)");
+  const std::optional<DeclaredSize> sniffed = declared_image_size(hidden_frame);
+  ASSERT_TRUE(sniffed.has_value());
+  EXPECT_EQ(sniffed->width, 6932u);
+  EXPECT_EQ(sniffed->height, 65377u);
+  const std::string fuzz_finding =
+      read_file(std::string(CLIPRET_SOURCE_DIR) +
+                "/tests/fuzz/regressions/image_resizer/image_resizer_jpeg_bomb.jpg");
+  EXPECT_EQ(process(fuzz_finding).error, "image too large to decode (6932 x 65377)");
+
   const std::string webp = "RIFF" + le(100, 4) + "WEBPVP8X" + le(10, 4) + le(0, 4) + le(16383, 3) +
                            le(9999, 3) + std::string(16, '\0');
   EXPECT_EQ(process(webp).error, "image too large to decode (16384 x 10000)");

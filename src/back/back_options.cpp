@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -110,6 +111,37 @@ std::vector<search::IndexOptions> parse_indices_paths(const std::string& json_te
     indices.push_back(std::move(index));
   }
   return indices;
+}
+
+namespace {
+
+constexpr double kMaxTimeoutSeconds = 86400;
+
+std::chrono::milliseconds timeout_option(const char* name, double seconds) {
+  CLIPRET_CHECK(std::isfinite(seconds) && seconds > 0 && seconds <= kMaxTimeoutSeconds,
+                InvalidInput, "%s must be a number of seconds above 0 and at most %g, got %g", name,
+                kMaxTimeoutSeconds, seconds);
+  return std::chrono::milliseconds(std::max<int64_t>(1, std::llround(seconds * 1000)));
+}
+
+}  // namespace
+
+ConnectionLimits connection_limits(const BackOptions& options) {
+  CLIPRET_CHECK(options.http_threads >= 1, InvalidInput,
+                "http_threads must be at least 1, got %lld",
+                static_cast<long long>(options.http_threads));
+  CLIPRET_CHECK(options.http_max_header_bytes >= 1024, InvalidInput,
+                "http_max_header_bytes must be at least 1024, got %lld",
+                static_cast<long long>(options.http_max_header_bytes));
+  ConnectionLimits limits;
+  limits.threads = static_cast<size_t>(options.http_threads);
+  limits.header_timeout = timeout_option("http_header_timeout", options.http_header_timeout);
+  limits.body_timeout = timeout_option("http_body_timeout", options.http_body_timeout);
+  limits.write_timeout = timeout_option("http_write_timeout", options.http_write_timeout);
+  limits.keep_alive_timeout =
+      timeout_option("http_keep_alive_timeout", options.http_keep_alive_timeout);
+  limits.max_header_bytes = static_cast<size_t>(options.http_max_header_bytes);
+  return limits;
 }
 
 std::vector<search::IndexOptions> load_indices_paths(const BackOptions& options) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "back/connection_limits.h"
 #include "search/service_loader.h"
 
 namespace clipret::back {
@@ -24,7 +25,16 @@ struct BackOptions {
   std::optional<std::string> front_folder;  // None: <prefix>/share/clip-retrieval/front
   bool allow_private_urls = false;          // image_url may reach loopback/private addresses
   int64_t max_body_bytes = int64_t{64} << 20;
-  int64_t http_threads = 64;    // one per open connection (keep-alive clients hold one each)
+  int64_t http_threads = 64;  // one per open connection (keep-alive clients hold one each)
+  // Per connection (back/connection_limits.h), in seconds.
+  double http_header_timeout = 10;
+  double http_body_timeout = 60;
+  double http_write_timeout = 120;
+  double http_keep_alive_timeout = 5;
+  int64_t http_max_header_bytes = int64_t{64} << 10;
+  int64_t max_num_result_ids = 10'000'000;  // num_result_ids above it: 400
+  double image_url_timeout = 10;            // whole transfer, seconds
+  int64_t image_url_max_bytes = int64_t{20} << 20;
   int64_t faiss_threads = 1;    // OpenMP threads per search (requests already run in parallel)
   int64_t max_text_batch = 32;  // concurrent text queries embedded in one model call
   int64_t model_threads = 0;    // threads of the model's own kernels (text queries); 0 = every core
@@ -41,6 +51,9 @@ struct BackOptions {
 std::vector<search::IndexOptions> parse_indices_paths(const std::string& json_text,
                                                       const std::string& source,
                                                       const BackOptions& defaults);
+
+// The http_* options as limits; throws Error(kInvalidInput) naming an option out of range.
+ConnectionLimits connection_limits(const BackOptions& options);
 
 // Reads and parses the file. Throws Error(kNotFound) when it is missing.
 std::vector<search::IndexOptions> load_indices_paths(const BackOptions& options);

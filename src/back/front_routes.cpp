@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,20 @@ std::string backend_from_host(std::string host, std::optional<int> port) {
   return "http://" + host + "/";
 }
 
+// True when `request_path` names an existing file or folder of the front whose real location,
+// symlinks resolved, is outside `root` (canonical): httplib refuses ".." but follows symlinks.
+bool leaves_front_folder(const std::filesystem::path& root, const std::string& request_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path wanted = root / fs::path(request_path).relative_path();
+  if (!fs::exists(fs::symlink_status(wanted, ec)) || ec) return false;  // a 404 anyway
+  const fs::path real = fs::canonical(wanted, ec);
+  if (ec) return true;  // a dangling link or a loop: never served
+  const auto [root_end, real_end] =
+      std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+  return root_end != root.end();
+}
+
 }  // namespace
 
 bool is_built_front(const std::string& folder) {
@@ -63,25 +78,37 @@ bool is_config_path(std::string_view path) {
 }
 
 void install_front_routes(httplib::Server& server, const FrontRoutesOptions& options) {
-  server.set_pre_routing_handler([options](const httplib::Request& req, httplib::Response& res) {
-    decline_brotli(req);
-    if ((req.method != "GET" && req.method != "HEAD") || !is_config_path(req.path)) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    // Flask's request.host_url (scheme://Host/) when no default_backend is set.
-    const std::string backend =
-        options.default_backend
-            ? *options.default_backend
-            : backend_from_host(req.get_header_value("Host"), options.default_backend_port);
-    const nlohmann::ordered_json config = {{"defaultBackend", backend},
-                                           {"defaultIndex", options.default_index},
-                                           {"urlColumn", options.url_column}};
-    res.set_header("Cache-Control", "no-cache");
-    res.set_content(config.dump(), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  const bool built = is_built_front(options.front_folder);
+  std::error_code ec;
+  const std::filesystem::path root =
+      built ? std::filesystem::canonical(options.front_folder, ec) : std::filesystem::path();
+  server.set_pre_routing_handler(
+      [options, built, root](const httplib::Request& req, httplib::Response& res) {
+        decline_brotli(req);
+        if (req.method != "GET" && req.method != "HEAD") {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        if (!is_config_path(req.path)) {
+          if (built && leaves_front_folder(root, req.path)) {
+            res.status = 404;  // the error handler writes the body
+            return httplib::Server::HandlerResponse::Handled;
+          }
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        // Flask's request.host_url (scheme://Host/) when no default_backend is set.
+        const std::string backend =
+            options.default_backend
+                ? *options.default_backend
+                : backend_from_host(req.get_header_value("Host"), options.default_backend_port);
+        const nlohmann::ordered_json config = {{"defaultBackend", backend},
+                                               {"defaultIndex", options.default_index},
+                                               {"urlColumn", options.url_column}};
+        res.set_header("Cache-Control", "no-cache");
+        res.set_content(config.dump(), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      });
 
-  if (is_built_front(options.front_folder)) {
+  if (built) {
     server.set_mount_point("/", options.front_folder);
     server.set_file_request_handler(set_cache_headers);
     CLIPRET_LOG_INFO("serving the front from %s", options.front_folder.c_str());

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "back/front_routes.h"
+#include "back/guarded_server.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -15,8 +16,10 @@ void run_front(const FrontOptions& options, const FrontEnvironment& environment)
                 "no built web front in '%s' (no index.html): build it with scripts/setup.sh "
                 "(npm ci && npm run build in front/), or pass --front_folder DIR",
                 environment.front_folder.c_str());
-  httplib::Server server;
-  server.new_task_queue = [] { return new httplib::ThreadPool(8); };
+  // Static files only: a few workers, each connection bounded as back's (default limits).
+  ConnectionLimits limits;
+  limits.threads = 8;
+  GuardedServer server(limits);
   FrontRoutesOptions routes;
   routes.front_folder = environment.front_folder;
   routes.default_backend = options.default_backend;

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "back/front_routes.h"
+#include "back/guarded_server.h"
 #include "back/indices_info_json.h"
 #include "back/knn_request.h"
 #include "back/metadata_json.h"
@@ -104,13 +105,11 @@ struct HttpServer::Impl {
   const search::KnnService& service;
   BackMetrics& metrics;
   ServerOptions options;
-  httplib::Server server;
+  GuardedServer server;
   int port = 0;
 
   Impl(const search::KnnService& s, BackMetrics& m, ServerOptions o)
-      : service(s), metrics(m), options(std::move(o)) {
-    const size_t threads = std::max<size_t>(1, options.threads);
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+      : service(s), metrics(m), options(std::move(o)), server(options.connection) {
     server.set_payload_max_length(options.max_body_bytes);
     server.set_keep_alive_max_count(100000);
     server.set_tcp_nodelay(true);

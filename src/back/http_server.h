@@ -3,13 +3,16 @@
 //
 // Every handler converts errors at this boundary: clipret::Error of kind kInvalidInput → 400,
 // kNotFound → 404, others → 500, always as {"error": "..."}; bodies over max_body_bytes → 413.
-// All answers carry Access-Control-Allow-Origin: * (the original's flask_cors).
+// All answers carry Access-Control-Allow-Origin: * (the original's flask_cors). Slow and idle
+// connections are bounded by options.connection (back/guarded_server.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+
+#include "back/connection_limits.h"
 
 namespace clipret::search {
 class KnnService;
@@ -27,7 +30,7 @@ struct ServerOptions {
   std::optional<std::string> default_backend;  // /config.json; None: the request's host URL
   std::string url_column = "url";
   size_t max_body_bytes = size_t{64} << 20;
-  size_t threads = 64;
+  ConnectionLimits connection;  // workers, timeouts and header size per connection
 };
 
 class HttpServer {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "back/back_runner.h"
 #include "back/index_option_fields.h"
@@ -71,7 +72,25 @@ void add_back_options(OptionTable& t, back::BackOptions& o) {
              "against SSRF)");
   t.add_int("max_body_bytes", &o.max_body_bytes, "larger request bodies get a 413");
   t.add_int("http_threads", &o.http_threads,
-            "request threads; each open keep-alive connection holds one");
+            "request threads; each open connection holds one while it is served");
+  t.add_float("http_header_timeout", &o.http_header_timeout,
+              "seconds a client has to send a request's line and headers (slow clients are "
+              "dropped; 1 s when other connections wait for a thread)");
+  t.add_float("http_body_timeout", &o.http_body_timeout,
+              "seconds a client has to send a request's body once its headers are in");
+  t.add_float("http_write_timeout", &o.http_write_timeout,
+              "seconds an answer may take to be written to a client that reads slowly");
+  t.add_float("http_keep_alive_timeout", &o.http_keep_alive_timeout,
+              "seconds an idle keep-alive connection waits for its next request (none when "
+              "other connections wait for a thread)");
+  t.add_int("http_max_header_bytes", &o.http_max_header_bytes,
+            "most bytes of a request's line and headers; more: 400 and the connection closed");
+  t.add_int("max_num_result_ids", &o.max_num_result_ids,
+            "largest num_result_ids a query may ask for (400 above; each result costs a vector)");
+  t.add_float("image_url_timeout", &o.image_url_timeout,
+              "seconds to fetch an image_url query's image, redirects included");
+  t.add_int("image_url_max_bytes", &o.image_url_max_bytes,
+            "largest image an image_url query may fetch (400 above)");
   t.add_int("faiss_threads", &o.faiss_threads, "OpenMP threads of one faiss search");
   t.add_int("max_text_batch", &o.max_text_batch,
             "most concurrent text queries embedded in one model call");
@@ -125,6 +144,16 @@ int run_back_command(const std::vector<std::string>& args) {
   environment.service.embedder.gather_window =
       std::chrono::microseconds(std::max<int64_t>(0, options.batch_gather_us));
   environment.service.fetch.allow_private_addresses = options.allow_private_urls;
+  CLIPRET_CHECK(options.image_url_timeout > 0 && options.image_url_timeout <= 86400, InvalidInput,
+                "image_url_timeout must be a number of seconds above 0 and at most 86400, got %g",
+                options.image_url_timeout);
+  CLIPRET_CHECK(options.image_url_max_bytes >= 1, InvalidInput,
+                "image_url_max_bytes must be at least 1, got %lld",
+                static_cast<long long>(options.image_url_max_bytes));
+  environment.service.fetch.timeout_seconds =
+      static_cast<long>(std::ceil(options.image_url_timeout));
+  environment.service.fetch.max_bytes = static_cast<size_t>(options.image_url_max_bytes);
+  environment.service.limits.max_num_result_ids = options.max_num_result_ids;
   environment.front_folder = options.front_folder.value_or(default_front_folder());
   back::run_back(options, environment);
   return 0;

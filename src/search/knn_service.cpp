@@ -28,9 +28,6 @@ using Clock = std::chrono::steady_clock;
 // A local `image` larger than this is not inlined into JSON (a guard, not an original rule).
 constexpr uintmax_t kMaxInlineImageBytes = uintmax_t{32} << 20;
 
-// k of the knn search at most (each result's vector is reconstructed: k x dim floats).
-constexpr int64_t kMaxResultIds = 10'000'000;
-
 }  // namespace
 
 std::optional<std::string> local_image_base64(std::string_view image_path) {
@@ -64,8 +61,11 @@ QueryModels::QueryModels(QueryModels&&) noexcept = default;
 QueryModels& QueryModels::operator=(QueryModels&&) noexcept = default;
 
 KnnService::KnnService(QueryModels models, std::vector<SearchIndex> indices,
-                       UrlFetchOptions fetch_options)
-    : models_(std::move(models)), indices_(std::move(indices)), fetch_options_(fetch_options) {
+                       UrlFetchOptions fetch_options, QueryLimits limits)
+    : models_(std::move(models)),
+      indices_(std::move(indices)),
+      fetch_options_(fetch_options),
+      limits_(limits) {
   CLIPRET_CHECK(!indices_.empty(), InvalidInput, "no index to serve (indices_paths is empty)");
 }
 
@@ -270,12 +270,13 @@ const faiss::Index& searched_index(const SearchIndex& index, Modality modality) 
   return *found;
 }
 
-void check_counts(const KnnQuery& query) {
+void check_counts(const KnnQuery& query, const QueryLimits& limits) {
   CLIPRET_CHECK(query.num_images >= 0, InvalidInput, "num_images must be >= 0, got %lld",
                 static_cast<long long>(query.num_images));
-  CLIPRET_CHECK(query.num_result_ids >= 0 && query.num_result_ids <= kMaxResultIds, InvalidInput,
-                "num_result_ids must be from 0 to %lld, got %lld",
-                static_cast<long long>(kMaxResultIds),
+  CLIPRET_CHECK(query.num_result_ids >= 0 && query.num_result_ids <= limits.max_num_result_ids,
+                InvalidInput,
+                "num_result_ids must be from 0 to %lld (--max_num_result_ids), got %lld",
+                static_cast<long long>(limits.max_num_result_ids),
                 static_cast<long long>(query.num_result_ids));
 }
 
@@ -376,7 +377,7 @@ std::vector<KnnResult> KnnService::query(const KnnQuery& query, QueryTimings* ti
   core::use_configured_openmp_threads();
   const SearchIndex& index = this->index(query.indice_name);
   const faiss::Index& faiss_index = searched_index(index, query.modality);
-  check_counts(query);
+  check_counts(query, limits_);
 
   const std::vector<float> vector = query_vector(query, index, timings);
   CLIPRET_CHECK(vector.size() == static_cast<size_t>(faiss_index.d), InvalidInput,

@@ -35,12 +35,20 @@ struct QueryModels {
   std::vector<std::unique_ptr<MclipEmbedder>> mclip;
 };
 
+// Bounds on what one query may ask for (back's --max_num_result_ids).
+struct QueryLimits {
+  // k of the knn search at most (each result's vector is reconstructed: k x dim floats, so
+  // 10M x 768 floats is 30 GB: lower it on a small server).
+  int64_t max_num_result_ids = 10'000'000;
+};
+
 class KnnService {
  public:
   // `indices` in the order of indices_paths.json (the first is the default); their `embedder`
   // and `mclip` pointers point into `models`. faiss calls run with the OpenMP count the command
   // configured (core/compute_threads.h), applied on each calling thread.
-  KnnService(QueryModels models, std::vector<SearchIndex> indices, UrlFetchOptions fetch_options);
+  KnnService(QueryModels models, std::vector<SearchIndex> indices, UrlFetchOptions fetch_options,
+             QueryLimits limits = {});
   ~KnnService();
   KnnService(const KnnService&) = delete;
   KnnService& operator=(const KnnService&) = delete;
@@ -62,6 +70,7 @@ class KnnService {
   QueryModels models_;
   std::vector<SearchIndex> indices_;
   UrlFetchOptions fetch_options_;
+  QueryLimits limits_;
 };
 
 // The `image` of a result (spec §3.6 step 6): base64 of the file's bytes when `image_path` names

@@ -207,7 +207,8 @@ std::unique_ptr<KnnService> load_knn_service(const std::vector<IndexOptions>& in
     load_optional_resources(options, environment.hub.cache_dir, index);
     loaded.push_back(std::move(index));
   }
-  return std::make_unique<KnnService>(std::move(models), std::move(loaded), environment.fetch);
+  return std::make_unique<KnnService>(std::move(models), std::move(loaded), environment.fetch,
+                                      environment.limits);
 }
 
 }  // namespace clipret::search

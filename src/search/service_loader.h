@@ -46,6 +46,7 @@ struct ServiceEnvironment {
   model::ClipModelOptions model;
   QueryEmbedderOptions embedder;
   UrlFetchOptions fetch;
+  QueryLimits limits;
 };
 
 // "vit_b_32" for ViT-B/32, "vit_l_14" for ViT-L/14, else the name lower-cased with every

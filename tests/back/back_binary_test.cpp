@@ -2,10 +2,13 @@
 // original's end-to-end request (spec §9); `clip-retrieval filter` on the same folder.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -89,6 +92,65 @@ TEST(BackBinary, LoadedSafetyAndViolenceResourcesAreLogged) {
   EXPECT_NE(text.find("example_index: safety model from " + dir.file("safety.safetensors")),
             std::string::npos)
       << text;
+}
+
+// docs/back.md's limits are options: they reach the server (a query over max_num_result_ids is a
+// 400 naming the option; a client sending its headers slower than http_header_timeout loses its
+// connection) and values out of range stop the start naming the option.
+TEST(BackBinary, LimitsAreOptions) {
+  testing::TempDir dir;
+  const testing::IndexFixture fixture = testing::IndexFixture::build(dir, "example_index");
+  testing::write_file(dir.file("indices_paths.json"),
+                      json({{"example_index", fixture.folder}}).dump());
+  const std::string common = " --port=0 --indices_paths=" + dir.file("indices_paths.json") +
+                             " --enable_mclip_option=False --clip_model=" + fixture.model_folder +
+                             " --clip_cache_path=" + dir.file("cache");
+  for (const std::string bad :
+       {"--http_header_timeout=0", "--http_body_timeout=-1", "--http_threads=0",
+        "--max_num_result_ids=0", "--http_max_header_bytes=10", "--image_url_max_bytes=0"}) {
+    const testing::CommandResult refused = testing::run_clip_retrieval("back " + bad + common);
+    EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.err;
+    const std::string name = bad.substr(2, bad.find('=') - 2);
+    EXPECT_NE(refused.err.find(name), std::string::npos) << refused.err;
+  }
+
+  const std::string log = dir.file("back.log");
+  BackProcess back({"--port=0", "--indices_paths=" + dir.file("indices_paths.json"),
+                    "--enable_mclip_option=False", "--clip_model=" + fixture.model_folder,
+                    "--clip_cache_path=" + dir.file("cache"), "--max_num_result_ids=5",
+                    "--http_header_timeout=0.5"},
+                   log);
+  const int port = back.wait_for_port(log, std::chrono::seconds(60));
+  ASSERT_GT(port, 0) << testing::read_file(log);
+  httplib::Client c("127.0.0.1", port);
+  json request = {{"text", "cat"}, {"modality", "image"}, {"num_images", 5}, {"num_result_ids", 5}};
+  auto r = c.Post("/knn-service", request.dump(), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  request["num_result_ids"] = 6;
+  r = c.Post("/knn-service", request.dump(), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("max_num_result_ids"), std::string::npos) << r->body;
+
+  // Half a request, then nothing: the connection is answered 400 and closed after ~0.5 s.
+  const auto start = std::chrono::steady_clock::now();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const std::string half = "GET /health HTTP/1.1\r\nHost: x\r\n";
+  ASSERT_EQ(::send(fd, half.data(), half.size(), MSG_NOSIGNAL), static_cast<ssize_t>(half.size()));
+  std::string answer;
+  char buffer[1024];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) answer.append(buffer, n);
+  ::close(fd);
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  EXPECT_LT(waited, 4.0);
 }
 
 TEST(BackBinary, StartupErrorsNameTheProblem) {

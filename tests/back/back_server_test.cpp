@@ -49,7 +49,7 @@ class RunningServer {
   static ServerOptions with_free_port(ServerOptions o) {
     o.host = "127.0.0.1";
     o.port = 0;
-    o.threads = 8;
+    o.connection.threads = 8;
     return o;
   }
   BackMetrics metrics_;
@@ -688,6 +688,17 @@ TEST_F(BackServerTest, ClientMistakesAre4xxWithAnError) {
            {{"image_url", "file:///etc/passwd"}, {"modality", "image"}, {"num_images", 1}}),
       400, "http");
   expect_error(post("/metadata", {{"ids", "1"}}), 400, "ids");
+  // Nested a million deep (no recursion to overflow the stack), and text that is not UTF-8.
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  expect_error(c.Post("/knn-service", deep, "application/json"), 400, "");
+  expect_error(c.Post("/metadata", deep, "application/json"), 400, "");
+  const std::string deep_field = R"({"modality": "image", "num_images": 1, "text": )" + deep + "}";
+  expect_error(c.Post("/knn-service", deep_field, "application/json"), 400, "text");
+  expect_error(c.Post("/knn-service",
+                      std::string(R"({"text": "caf)") + "\xe9\xff" +
+                          R"(", "modality": "image", "num_images": 1})",
+                      "application/json"),
+               400, "JSON");
   expect_error(c.Get("/no-such-page"), 404, "not found");
   // Oversized body.
   ServerOptions small;
@@ -768,6 +779,34 @@ TEST_F(BackServerTest, FrontFolderOrAClearPage) {
   EXPECT_EQ(fc.Get("/assets/missing.js")->status, 404);
   EXPECT_EQ(fc.Get("/../../etc/passwd")->status, 404);
   EXPECT_EQ(fc.Get("/indices-list")->status, 200);
+}
+
+// Nothing outside the front folder is served: ".." plain or %-encoded, and symlinks whose target
+// is outside (a link inside the folder to a file inside it is served).
+TEST_F(BackServerTest, StaticFilesStayInsideTheFrontFolder) {
+  const std::string front = dir_->file("front_escapes");
+  testing::write_file(front + "/index.html", "<html>front</html>");
+  testing::write_file(front + "/assets/app.js", "console.log(1)");
+  testing::write_file(dir_->file("secret.txt"), "secret");
+  std::filesystem::create_symlink(dir_->file("secret.txt"), front + "/leak.txt");
+  std::filesystem::create_directory_symlink(dir_->path(), front + "/outside");
+  std::filesystem::create_symlink("assets/app.js", front + "/alias.js");
+  ServerOptions options;
+  options.front_folder = front;
+  RunningServer with_front(*service_, options);
+  httplib::Client fc = with_front.client();
+  for (const char* path :
+       {"/leak.txt", "/outside/secret.txt", "/assets/../leak.txt", "/../secret.txt",
+        "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/assets/..%2f..%2fsecret.txt"}) {
+    auto r = fc.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 404) << path << ": " << r->body;
+    EXPECT_NE(r->body, "secret") << path;
+  }
+  auto alias = fc.Get("/alias.js");
+  ASSERT_TRUE(alias);
+  EXPECT_EQ(alias->status, 200);
+  EXPECT_EQ(alias->body, "console.log(1)");
 }
 
 // cpp-httplib would answer Brotli at quality 11 to every browser (hundreds of ms for 3,000

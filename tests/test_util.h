@@ -4,9 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <string>
 
@@ -73,6 +76,28 @@ inline CommandResult run_command(const std::string& command) {
 // Runs the built clip-retrieval binary with `args` (already shell-quoted where needed).
 inline CommandResult run_clip_retrieval(const std::string& args) {
   return run_command(std::string("'") + CLIPRET_BINARY + "' " + args);
+}
+
+// The seed of a kill test's random kill points: CLIPRET_KILL_SEED when set (to replay a failed
+// run), else the clock. Printed with `what` (the kill points) so that a failure can be replayed.
+inline uint32_t kill_seed(const std::string& what) {
+  const char* replay = std::getenv("CLIPRET_KILL_SEED");
+  const auto seed = static_cast<uint32_t>(
+      replay != nullptr ? std::strtoul(replay, nullptr, 10)
+                        : std::chrono::system_clock::now().time_since_epoch().count());
+  std::cerr << what << " (CLIPRET_KILL_SEED=" << seed << ")\n";
+  return seed;
+}
+
+// Starts `command` under /bin/sh in its own child (`exec` in the command makes the child the
+// program itself); returns its pid, for kill tests.
+inline pid_t spawn_shell(const std::string& command) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return child;
 }
 
 }  // namespace clipret::testing

@@ -1,16 +1,37 @@
-#include <fstream>
-#include <iterator>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/file_open.h"
 #include "inference/sample_source.h"
 
 namespace clipret::inference {
 namespace {
 
-bool read_whole_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
+// The whole file. The listing was made when the run started: by now a file may have vanished,
+// been replaced by a folder or become unreadable, which throws Error naming the file (the
+// sample is then skipped and counted, never read as empty).
+std::string read_sample_file(const std::string& path) {
+  uint64_t size = 0;
+  const int fd = core::open_for_reading(path, &size);
+  std::string out;
+  out.reserve(static_cast<size_t>(size));
+  char chunk[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      throw Error(ErrorKind::kIo, path + ": read failed: " + std::strerror(error));
+    }
+    out.append(chunk, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 class FilesSource final : public SampleSource {
@@ -25,8 +46,12 @@ class FilesSource final : public SampleSource {
     // The original's image_path is the image file's path (spec §1.4); text-only runs have none.
     raw.image_path = s.image_path.value_or(s.key);
     auto load = [&](const std::optional<std::string>& path, std::string& out) {
-      if (path && raw.skip_reason.empty() && !read_whole_file(*path, out)) {
+      if (!path || !raw.skip_reason.empty()) return;
+      try {
+        out = read_sample_file(*path);
+      } catch (const Error& e) {
         raw.skip_reason = "unreadable file";
+        raw.skip_detail = e.what();
       }
     };
     if (parts_.image) load(s.image_path, raw.image_bytes);

@@ -18,6 +18,7 @@ PreparedSample SamplePreparer::prepare(RawSample raw) const {
   PreparedSample out;
   out.image_path = std::move(raw.image_path);
   out.skip_reason = std::move(raw.skip_reason);
+  out.skip_detail = std::move(raw.skip_detail);
   if (!out.skip_reason.empty()) return out;
 
   if (parts_.text) {

@@ -21,6 +21,7 @@ struct RawSample {
   std::string caption;        // caption bytes, when text is enabled
   std::string metadata_json;  // the .json text, when metadata is enabled
   std::string skip_reason;    // non-empty: this sample cannot be used, and why
+  std::string skip_detail;    // the specific message (which file, the system's error), for logs
 };
 
 class SampleSource {

@@ -95,24 +95,14 @@ TEST_F(IndexBadInputTest, KilledAtRandomPointsLeavesNoHalfIndexAndARerunComplete
   const int64_t whole_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - started)
                                .count();
-  const char* replay = std::getenv("CLIPRET_KILL_SEED");
-  const auto seed = static_cast<uint32_t>(
-      replay != nullptr ? std::strtoul(replay, nullptr, 10)
-                        : std::chrono::system_clock::now().time_since_epoch().count());
-  std::cerr << "index kill points: 3 random delays (CLIPRET_KILL_SEED=" << seed << ")\n";
-  std::mt19937 engine(seed);
+  std::mt19937 engine(kill_seed("index kill points: 3 random delays"));
   std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(1, whole_ms));
   for (int attempt = 0; attempt < 3; ++attempt) {
     const std::string out = dir_.file("killed" + std::to_string(attempt));
     const int64_t after_ms = delay(engine);
     SCOPED_TRACE("killed after " + std::to_string(after_ms) + " ms");
-    const pid_t child = ::fork();
+    const pid_t child = spawn_shell(base + out + options + " 2>/dev/null");
     ASSERT_GE(child, 0);
-    if (child == 0) {
-      const std::string command = base + out + options + " 2>/dev/null";
-      ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
     std::this_thread::sleep_for(std::chrono::milliseconds(after_ms));
     ::kill(child, SIGKILL);
     int status = 0;

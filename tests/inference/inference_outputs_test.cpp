@@ -93,12 +93,7 @@ TEST(InferenceOutputsTest, KilledThenResumedEqualsUninterrupted) {
   const auto whole_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-  const char* replay = std::getenv("CLIPRET_KILL_SEED");
-  const auto seed = static_cast<uint32_t>(
-      replay != nullptr ? std::strtoul(replay, nullptr, 10)
-                        : std::chrono::system_clock::now().time_since_epoch().count());
-  std::cerr << "kill points: after partition 0, then 2 random (CLIPRET_KILL_SEED=" << seed << ")\n";
-  std::mt19937 engine(seed);
+  std::mt19937 engine(kill_seed("kill points: after partition 0, then 2 random"));
   std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(1, whole_ms));
 
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -106,13 +101,8 @@ TEST(InferenceOutputsTest, KilledThenResumedEqualsUninterrupted) {
     const int64_t kill_after_ms = attempt == 0 ? -1 : delay(engine);
     SCOPED_TRACE(attempt == 0 ? std::string("after partition 0")
                               : "after " + std::to_string(kill_after_ms) + " ms");
-    const pid_t child = ::fork();
+    const pid_t child = spawn_shell("exec " + command + killed + " 2>/dev/null");
     ASSERT_GE(child, 0);
-    if (child == 0) {
-      ::execl("/bin/sh", "sh", "-c", ("exec " + command + killed + " 2>/dev/null").c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
     const auto start = std::chrono::steady_clock::now();
     if (kill_after_ms < 0) {
       const auto deadline = start + std::chrono::seconds(60);

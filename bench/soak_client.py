@@ -3,7 +3,7 @@
 each sending a mix of good and bad requests, while the server's RSS and open descriptors are read
 from /proc every few seconds.
 
-  soak_client.py URL BACK_PID SECONDS [CONCURRENCY=32] [IDS=100000] [DIM=512]
+  soak_client.py URL BACK_PID SECONDS [CONCURRENCY=32] [IDS=100000] [DIM=512] [SLOW=8] [IDLE=48]
 
 Mix per request (fixed seed per client): 35 % text /knn-service, 15 % embedding_input, 10 % image
 (a small PNG generated here, base64), 20 % /metadata of 1-200 random ids, 20 % bad
@@ -13,6 +13,13 @@ must get a 4xx. Prints one
 line per minute (requests by status, p50/p99 latency of the good ones, RSS, descriptors) and a
 final JSON line with the verdicts: unexpected 5xx, bad requests not answered 4xx, connection
 errors, RSS and descriptor growth between the end of minute 2 and the end of the run.
+
+Beside them, hostile connections that hold server threads: SLOW slowloris clients (a request
+line, then one header byte every 0.5 s, reconnecting when cut) and IDLE connections that send
+nothing (reconnecting a second after being closed). With the defaults, 32 + 8 + 48 connections
+exceed back's 64 threads, so the server is under pressure. Reported: how long the server let
+them hold a connection (max and p50), which --http_header_timeout and --http_keep_alive_timeout
+bound.
 """
 import asyncio
 import base64
@@ -30,6 +37,8 @@ URL, PID, SECONDS = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 CONCURRENCY = int(sys.argv[4]) if len(sys.argv) > 4 else 32
 IDS = int(sys.argv[5]) if len(sys.argv) > 5 else 100000
 DIM = int(sys.argv[6]) if len(sys.argv) > 6 else 512
+SLOW = int(sys.argv[7]) if len(sys.argv) > 7 else 8
+IDLE = int(sys.argv[8]) if len(sys.argv) > 8 else 48
 parsed = urllib.parse.urlparse(URL)
 HOST, PORT = parsed.hostname, parsed.port
 WORDS = "cat dog beach mountain city car flower portrait food sunset forest river house bird".split()
@@ -126,6 +135,45 @@ async def client(index, deadline, log):
         writer.close()
 
 
+async def hostile(deadline, trickle, held):
+    """A slowloris (trickle=True) or idle connection, again and again: appends how long the server
+    kept each one open."""
+    while time.monotonic() < deadline:
+        try:
+            reader, writer = await asyncio.open_connection(HOST, PORT)
+        except OSError:
+            await asyncio.sleep(1)
+            continue
+        opened = time.monotonic()
+        try:
+            if trickle:
+                writer.write(f"GET /health HTTP/1.1\r\nHost: {HOST}\r\n".encode())
+                pattern = b"X-Slow: abcdefgh\r\n"
+                i = 0
+                while time.monotonic() < deadline:
+                    writer.write(pattern[i % len(pattern):i % len(pattern) + 1])
+                    await writer.drain()
+                    i += 1
+                    try:  # closed by the server (after its 400) ends the wait early
+                        if await asyncio.wait_for(reader.read(4096), 0.5) == b"":
+                            break
+                    except asyncio.TimeoutError:
+                        pass
+            else:
+                while time.monotonic() < deadline:
+                    try:
+                        if await asyncio.wait_for(reader.read(4096), 1.0) == b"":
+                            break
+                    except asyncio.TimeoutError:
+                        pass
+        except OSError:
+            pass
+        if time.monotonic() < deadline:
+            held.append(time.monotonic() - opened)
+        writer.close()
+        await asyncio.sleep(0 if trickle else 1)
+
+
 def server_sample():
     rss = 0
     with open(f"/proc/{PID}/status") as status:
@@ -145,8 +193,10 @@ async def sampler(deadline, samples):
 async def main():
     start = time.monotonic()
     deadline = start + SECONDS
-    log, samples = [], []
-    await asyncio.gather(sampler(deadline, samples), *(client(i, deadline, log) for i in range(CONCURRENCY)))
+    log, samples, slow_held, idle_held = [], [], [], []
+    await asyncio.gather(sampler(deadline, samples), *(client(i, deadline, log) for i in range(CONCURRENCY)),
+                         *(hostile(deadline, True, slow_held) for _ in range(SLOW)),
+                         *(hostile(deadline, False, idle_held) for _ in range(IDLE)))
     minutes = int((SECONDS + 59) // 60)
     verdict = {"unexpected_5xx": 0, "bad_not_4xx": 0, "good_not_2xx": 0, "connection_errors": 0}
     for minute in range(minutes):
@@ -178,6 +228,12 @@ async def main():
         "rss_growth": round(samples[-1][1] / after_two[0][1] - 1, 4),
         "fds_minute2": after_two[0][2], "fds_end": samples[-1][2],
         "kinds": sorted({r[1] for r in log}),
+        "slow_clients": SLOW, "slow_connections_cut": len(slow_held),
+        "slow_held_max_s": round(max(slow_held, default=0), 2),
+        "slow_held_p50_s": round(statistics.median(slow_held), 2) if slow_held else 0,
+        "idle_connections": IDLE, "idle_connections_cut": len(idle_held),
+        "idle_held_max_s": round(max(idle_held, default=0), 2),
+        "idle_held_p50_s": round(statistics.median(idle_held), 2) if idle_held else 0,
     })
     print(json.dumps(verdict), flush=True)
 

@@ -10,7 +10,9 @@
 # /knn-service and /metadata request bodies), indices_paths (back's indices_paths.json), url_list
 # (download's txt/csv/tsv/jsonl/json url lists, optionally gzip), image_decode (image/'s JPEG,
 # PNG, WebP, BMP and GIF decoders and the CLIP preprocessing), image_resizer (download's decode ->
-# resize -> encode through OpenCV and libjpeg).
+# resize -> encode through OpenCV and libjpeg), webdataset (tar shards, optionally compressed,
+# through libarchive into samples), sentencepiece (XLM-RoBERTa's SentencePiece tokenizer on
+# arbitrary bytes, with a model spm_train makes from the fixtures' dev texts).
 # Builds build-fuzz/<TARGET>_fuzz and seeds build-fuzz/<TARGET>_corpus. parquet_reader is
 # tests/fuzz/parquet_reader_fuzz.cpp with its own LLVMFuzzerTestOneInput (parquet_test replays
 # tests/parquet/fuzz_regressions/); every other target is a function fuzz_one_<TARGET>
@@ -22,7 +24,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 targets="parquet_reader, torch_pickle, wordpiece, npy, safetensors, py_literal, brace_expand,
-  clip_tokenizer, knn_request, indices_paths, url_list, image_decode, image_resizer"
+  clip_tokenizer, knn_request, indices_paths, url_list, image_decode, image_resizer, webdataset,
+  sentencepiece"
 target="${1:?target: $targets}"
 seconds="${2:-300}"
 jobs="${3:-1}"
@@ -138,6 +141,27 @@ PY
     libs=(-lopencv_imgcodecs -lopencv_imgproc -lopencv_core -ljpeg)
     max_len=65536
     seed
+    ;;
+  webdataset)
+    sources=("$root"/src/data/{webdataset_reader,sample_key}.cpp
+             "$root"/src/core/{stream,pipe_stream,ascii_text}.cpp "${core[@]}")
+    libs=(-larchive)
+    max_len=65536
+    seed
+    ;;
+  sentencepiece)
+    sources=("$root"/src/text/{sentencepiece_tokenizer,utf8}.cpp "${core[@]}")
+    libs=(-lsentencepiece)
+    max_len=4096
+    seed
+    dev=("$root"/../shared/fixtures/{mclip_tiny/mclip_dev,tokenizer/tokenizer_dev}.jsonl)
+    /usr/bin/python3 - "$corpus" "${dev[@]}" <<'PY'
+import json, os, sys
+for n, path in enumerate(sys.argv[2:]):
+    for i, line in enumerate(open(path, encoding="utf-8")):
+        with open(os.path.join(sys.argv[1], "dev%d_%02d.txt" % (n, i)), "w", encoding="utf-8") as f:
+            f.write(json.loads(line)["text"])
+PY
     ;;
   *)
     echo "unknown target '$target' ($targets)" >&2

@@ -77,6 +77,12 @@ TEST(FuzzRegressionsTest, ImageDecode) {
 TEST(FuzzRegressionsTest, ImageResizer) {
   replay("image_resizer", fuzz_one_image_resizer);
 }
+TEST(FuzzRegressionsTest, Webdataset) {
+  replay("webdataset", fuzz_one_webdataset);
+}
+TEST(FuzzRegressionsTest, Sentencepiece) {
+  replay("sentencepiece", fuzz_one_sentencepiece);
+}
 
 }  // namespace
 }  // namespace clipret::fuzz

@@ -73,5 +73,9 @@ int fuzz_one_url_list(const uint8_t* data, size_t size);
 int fuzz_one_image_decode(const uint8_t* data, size_t size);
 // download's decode -> filters -> resize -> encode (download/image_resizer.h) on arbitrary bytes.
 int fuzz_one_image_resizer(const uint8_t* data, size_t size);
+// data/webdataset_reader.h on the bytes as a shard (tar, optionally compressed): every sample.
+int fuzz_one_webdataset(const uint8_t* data, size_t size);
+// text/sentencepiece_tokenizer.h on arbitrary bytes, with a model trained from the dev texts.
+int fuzz_one_sentencepiece(const uint8_t* data, size_t size);
 
 }  // namespace clipret::fuzz

@@ -4,17 +4,22 @@
     seed_corpus.py TARGET DIR
 
 TARGET: npy, safetensors, py_literal, brace_expand, clip_tokenizer, knn_request,
-indices_paths, url_list, image_decode, image_resizer. Pure Python (no numpy) except the image
-targets, whose small JPEG/PNG/WebP/BMP images come from Debian's python3-opencv (GIF is written by
-hand): the .npy and .safetensors seeds are built byte by byte as numpy's np.save and the
-reference safetensors writer lay them out. Every seed is valid input; the fuzzer mutates from
-there. The same files are committed in tests/fuzz/regressions/TARGET/ as the replay test's floor.
+indices_paths, url_list, image_decode, image_resizer, webdataset, sentencepiece. Pure Python (no
+numpy) except the image targets, whose small JPEG/PNG/WebP/BMP images come from Debian's
+python3-opencv (GIF is written by hand): the .npy and .safetensors seeds are built byte by byte as
+numpy's np.save and the reference safetensors writer lay them out; the webdataset shards are
+written by tarfile (ustar, pax and GNU headers), raw and gzip/bzip2/xz-compressed. Every seed is
+valid input; the fuzzer mutates from there. The same files are committed in tests/fuzz/regressions/TARGET/ as the replay test's floor.
 """
+import bz2
 import gzip
+import io
 import json
+import lzma
 import os
 import struct
 import sys
+import tarfile
 
 
 def npy(descr, shape, payload, version=1):
@@ -38,6 +43,77 @@ def safetensors(tensors, metadata=None):
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * ((8 - len(text) % 8) % 8)
     return struct.pack("<Q", len(text)) + text + data
+
+
+def tar_shard(members, fmt=tarfile.USTAR_FORMAT):
+    """A tar of `members`, (name, data) pairs: bytes for a file, None for a directory, ("->",
+    target) for a symbolic link. Headers carry mtime 0 and no owner, so the bytes are reproducible;
+    the end-of-archive marker is not padded to tar's 10 KiB record."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=fmt) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                tar.addfile(info)
+            elif isinstance(data, tuple):
+                info.type = tarfile.SYMTYPE
+                info.linkname = data[1]
+                tar.addfile(info)
+            else:
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        end = tar.offset
+    return buf.getvalue()[:end] + b"\0" * 1024
+
+
+def webdataset_seeds():
+    plain = tar_shard([
+        ("000000.jpg", b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"),
+        ("000000.txt", b"a photo of a cat"),
+        ("000000.json", json.dumps({"url": "http://a/1.jpg", "width": 20}).encode()),
+        ("000001.png", b"\x89PNG\r\n\x1a\n"),
+        ("000001.txt", "une photo d'un chat \u00e0 Paris".encode()),
+        ("000002.WEBP", b"RIFF\x00\x00\x00\x00WEBP"),
+        ("000002.TXT", b"upper-case extensions"),
+    ])
+    odd = tar_shard([
+        ("shard", None),
+        ("shard/a.b.c", None),
+        ("shard/a.b.c/x.seg.PNG", b"png"),
+        ("shard/a.b.c/x.json", b"{}"),
+        ("README", b"no dot: not a member"),
+        ("x.", b"nothing after the dot"),
+        (".hidden.jpg", b"hidden"),
+        ("shard/._x.jpg", b"resource fork"),
+        ("__key__", b"metadata"),
+        ("./rel/000.txt", b"relative"),
+        ("./rel/000.txt", b"duplicate, dropped"),
+        ("empty.txt", b""),
+        ("empty.jpg", b""),
+        ("lnk.jpg", ("->", "empty.jpg")),
+        ("k1.jpg", b"1"),
+        ("k2.jpg", b"2"),
+        ("k1.txt", b"k1 again: a new sample"),
+    ])
+    long_dir = "d" * 60 + "/" + "e" * 60
+    return {
+        "plain.tar": plain,
+        "gzip.tar.gz": gzip.compress(plain, mtime=0),
+        "bzip2.tar.bz2": bz2.compress(plain),
+        "xz.tar.xz": lzma.compress(plain),
+        "odd_names.tar": odd,
+        "pax_long_names.tar": tar_shard([
+            (long_dir + "/000.jpg", b"j"),
+            (long_dir + "/000.txt", b"long path"),
+            ("\u732b/\u5199\u771f.txt", "\u732b\u306e\u5199\u771f".encode()),
+        ], fmt=tarfile.PAX_FORMAT),
+        "gnu_long_names.tar": tar_shard([
+            (long_dir + "/001.jpg", b"j"),
+            (long_dir + "/001.txt", b"gnu longname"),
+        ], fmt=tarfile.GNU_FORMAT),
+        "empty.tar": tar_shard([]),
+    }
 
 
 def seeds(target):
@@ -130,6 +206,22 @@ def seeds(target):
         }
     if target in ("image_decode", "image_resizer"):
         return image_seeds()
+    if target == "webdataset":
+        return webdataset_seeds()
+    if target == "sentencepiece":
+        return {
+            "plain.txt": b"a photo of a cat",
+            "multilingual.txt": ("une photo d'un chat \u00e0 Paris "
+                                 "\u4e00\u53ea\u732b\u7684\u7167\u7247 "
+                                 "\u0444\u043e\u0442\u043e\u0433\u0440\u0430\u0444\u0438\u044f"
+                                 ).encode(),
+            "unknown.txt": "\u16a0\u16c7\u16bb \ua66e \U00013000 \U0001f984 unicorn".encode(),
+            "specials.txt": "\u2581 meta symbol <s> literal </s> <unk> <pad> <mask>".encode(),
+            "invalid_utf8.txt": (b"invalid \xff\xfe utf-8, truncated \xe3\x81 nul\x00byte "
+                                 b"surrogate \xed\xa0\x80"),
+            "whitespace.txt": "  tab\tnew\nline\u3000\uff21\uff22\uff23 \ufb01ne  ".encode(),
+            "long.txt": b"beautiful sunset over the mountain river " * 20,
+        }
     raise SystemExit("unknown target " + target)
 
 

@@ -3,10 +3,12 @@
 //
 //   cmake --build build-bench --target sgemm_peak_bench && build-bench/bench/sgemm_peak_bench
 //
-// OpenBLAS cblas_sgemm on large square matrices with 1 and 2 threads (the peak), then the
-// shapes the CLIP towers multiply (row-major x * W^T, as model/transformer.cpp calls it), to show
-// how far below the peak their sizes run.
+// First the core's own limit: fused multiply-adds alone (BM_FmaPeak, one thread, 12 independent
+// accumulators, AVX2 and AVX-512), which no kernel can pass. Then OpenBLAS cblas_sgemm on large
+// square matrices with 1 and 2 threads, then the shapes the CLIP towers multiply (row-major
+// x * W^T, as model/transformer.cpp calls it), to show how far below the peak their sizes run.
 #include <cblas.h>
+#include <immintrin.h>
 
 #include <random>
 #include <vector>
@@ -23,6 +25,63 @@ std::vector<float> random_matrix(size_t count, unsigned seed) {
   std::vector<float> values(count);
   for (float& v : values) v = dist(engine);
   return values;
+}
+
+// Multiply-adds per call: 12 chains of `steps` dependent FMAs, each register a vector of floats.
+// The inputs come through an empty asm so the compiler cannot fold them, and every accumulator
+// reaches the result, so none of the chains can be dropped.
+constexpr int kFmaChains = 12;
+
+__attribute__((target("avx512f,fma"))) float fma_chains_avx512(long steps) {
+  __m512 x = _mm512_set1_ps(1e-9f), y = _mm512_set1_ps(1e-9f);
+  asm volatile("" : "+v"(x), "+v"(y));
+  __m512 acc[kFmaChains];
+  for (__m512& a : acc) a = x;
+  for (long i = 0; i < steps; ++i) {
+#pragma GCC unroll 12
+    for (__m512& a : acc) a = _mm512_fmadd_ps(x, y, a);
+  }
+  __m512 total = acc[0];
+  for (int j = 1; j < kFmaChains; ++j) total = _mm512_add_ps(total, acc[j]);
+  alignas(64) float lanes[16];
+  _mm512_store_ps(lanes, total);
+  return lanes[0];
+}
+
+__attribute__((target("avx2,fma"))) float fma_chains_avx2(long steps) {
+  __m256 x = _mm256_set1_ps(1e-9f), y = _mm256_set1_ps(1e-9f);
+  asm volatile("" : "+v"(x), "+v"(y));
+  __m256 acc[kFmaChains];
+  for (__m256& a : acc) a = x;
+  for (long i = 0; i < steps; ++i) {
+#pragma GCC unroll 12
+    for (__m256& a : acc) a = _mm256_fmadd_ps(x, y, a);
+  }
+  __m256 total = acc[0];
+  for (int j = 1; j < kFmaChains; ++j) total = _mm256_add_ps(total, acc[j]);
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, total);
+  return lanes[0];
+}
+
+// range(0): vector width in floats (16: AVX-512, 8: AVX2). One thread.
+void BM_FmaPeak(benchmark::State& state) {
+  const int width = static_cast<int>(state.range(0));
+  __builtin_cpu_init();
+  const bool supported =
+      __builtin_cpu_supports("fma") &&
+      (width == 16 ? __builtin_cpu_supports("avx512f") != 0 : __builtin_cpu_supports("avx2") != 0);
+  if (!supported) {
+    state.SkipWithError("not supported on this CPU");
+    return;
+  }
+  constexpr long kSteps = 1 << 20;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(width == 16 ? fma_chains_avx512(kSteps) : fma_chains_avx2(kSteps));
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * width * kFmaChains * kSteps * static_cast<double>(state.iterations()) / 1e9,
+      benchmark::Counter::kIsRate);
 }
 
 // c (m x n) = a (m x k) * b^T with b stored n x k, on `threads` OpenBLAS threads.
@@ -53,6 +112,12 @@ void BM_SgemmShape(benchmark::State& state) {
             static_cast<int>(state.range(2)), static_cast<int>(state.range(3)));
 }
 
+BENCHMARK(BM_FmaPeak)
+    ->ArgName("floats")
+    ->Arg(8)
+    ->Arg(16)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_SgemmSquare)
     ->ArgNames({"n", "threads"})
     ->ArgsProduct({{2048, 4096}, {1, 2}})

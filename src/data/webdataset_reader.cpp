@@ -148,7 +148,9 @@ struct WebdatasetReader::Impl {
       }
       out.append(member_buffer.data(), static_cast<size_t>(got));
       if (options.max_member_bytes != 0 && out.size() > options.max_member_bytes) {
-        fail(string_printf("member is larger than its header says (%llu bytes)",
+        // Its header declared no size, or one within the limit: the data runs past both.
+        fail(string_printf("member data runs past the %llu-byte limit (its header says %llu)",
+                           static_cast<unsigned long long>(options.max_member_bytes),
                            static_cast<unsigned long long>(expected_size)));
         return false;
       }

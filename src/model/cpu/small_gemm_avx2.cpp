@@ -145,23 +145,10 @@ void packed_block(size_t steps, const uint8_t* a, size_t lda, const int8_t* w, s
 using PackedBlockFn = void (*)(size_t, const uint8_t*, size_t, const int8_t*, size_t,
                                const Int8Epilogue&, float*, size_t);
 
-template <int MR>
-PackedBlockFn pick_packed_groups(size_t groups) {
-  return groups == 1 ? &packed_block<MR, 1> : &packed_block<MR, 2>;
-}
-
-PackedBlockFn pick_packed_block(size_t rows, size_t groups) {
-  switch (rows) {
-    case 1:
-      return pick_packed_groups<1>(groups);
-    case 2:
-      return pick_packed_groups<2>(groups);
-    case 3:
-      return pick_packed_groups<3>(groups);
-    default:
-      return pick_packed_groups<4>(groups);
-  }
-}
+template <int MR, int NB>
+struct PackedBlock {
+  static constexpr PackedBlockFn run = &packed_block<MR, NB>;
+};
 
 }  // namespace
 
@@ -178,8 +165,8 @@ void small_gemm_int8_packed_avx2(size_t m, size_t n, size_t k, const uint8_t* a,
       const size_t rows = m - i < kRows ? m - i : kRows;
       const Int8Epilogue block{e.alpha,      e.beta,        e.scale_a + i,
                                e.zero_a + i, e.scale_w + j, e.row_sum + j};
-      pick_packed_block(rows, groups)(steps, a + i * lda, lda, w, cols, block, c + i * ldc + j,
-                                      ldc);
+      small_gemm_detail::pick_packed_block<PackedBlock, 4, 2>(rows, groups)(
+          steps, a + i * lda, lda, w, cols, block, c + i * ldc + j, ldc);
     }
   }
 }

@@ -40,81 +40,49 @@ inline __m512 dot_pairs(__m512 acc, __m512 pairs, __m512 weights) {
 // 2 inputs per vector): MR x NB accumulators of 16 outputs, no horizontal sums; each row's pair
 // of bfloat16 inputs broadcast. 6 x 4 accumulators + 4 weights + 1 broadcast = 29 registers.
 template <int MR, int NB>
-void packed_block(size_t steps, const uint16_t* a, size_t lda, const uint16_t* w, size_t cols,
+struct Bf16PackedBlock {
+  static void run(size_t steps, const uint16_t* a, size_t lda, const uint16_t* w, size_t cols,
                   float alpha, float beta, float* c, size_t ldc) {
-  __m512 acc[MR][NB];
-#pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
-#pragma GCC unroll 4
-    for (int g = 0; g < NB; ++g) acc[r][g] = _mm512_setzero_ps();
-  }
-  const size_t group_elements = steps * 32;
-  for (size_t p = 0; p < steps; ++p) {
-    __m512 weights[NB];
-#pragma GCC unroll 4
-    for (int g = 0; g < NB; ++g) {
-      weights[g] = _mm512_castsi512_ps(_mm512_loadu_si512(w + g * group_elements + p * 32));
-    }
+    __m512 acc[MR][NB];
 #pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
-      int32_t pair;
-      __builtin_memcpy(&pair, a + r * lda + p * 2, 4);
-      const __m512 x = _mm512_castsi512_ps(_mm512_set1_epi32(pair));
 #pragma GCC unroll 4
-      for (int g = 0; g < NB; ++g) acc[r][g] = dot_pairs(acc[r][g], x, weights[g]);
+      for (int g = 0; g < NB; ++g) acc[r][g] = _mm512_setzero_ps();
     }
-  }
-  const __m512 scale = _mm512_set1_ps(alpha);
-#pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
-    float* out = c + r * ldc;
+    const size_t group_elements = steps * 32;
+    for (size_t p = 0; p < steps; ++p) {
+      __m512 weights[NB];
 #pragma GCC unroll 4
-    for (int g = 0; g < NB; ++g) {
-      const size_t first = static_cast<size_t>(g) * 16;
-      const size_t count = cols - first < 16 ? cols - first : 16;
-      const auto mask = static_cast<__mmask16>((1u << count) - 1u);
-      __m512 v = _mm512_mul_ps(scale, acc[r][g]);
-      if (beta != 0.0f) {
-        v = _mm512_fmadd_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(mask, out + first), v);
+      for (int g = 0; g < NB; ++g) {
+        weights[g] = _mm512_castsi512_ps(_mm512_loadu_si512(w + g * group_elements + p * 32));
       }
-      _mm512_mask_storeu_ps(out + first, mask, v);
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; ++r) {
+        int32_t pair;
+        __builtin_memcpy(&pair, a + r * lda + p * 2, 4);
+        const __m512 x = _mm512_castsi512_ps(_mm512_set1_epi32(pair));
+#pragma GCC unroll 4
+        for (int g = 0; g < NB; ++g) acc[r][g] = dot_pairs(acc[r][g], x, weights[g]);
+      }
+    }
+    const __m512 scale = _mm512_set1_ps(alpha);
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+      float* out = c + r * ldc;
+#pragma GCC unroll 4
+      for (int g = 0; g < NB; ++g) {
+        const size_t first = static_cast<size_t>(g) * 16;
+        const size_t count = cols - first < 16 ? cols - first : 16;
+        const auto mask = static_cast<__mmask16>((1u << count) - 1u);
+        __m512 v = _mm512_mul_ps(scale, acc[r][g]);
+        if (beta != 0.0f) {
+          v = _mm512_fmadd_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(mask, out + first), v);
+        }
+        _mm512_mask_storeu_ps(out + first, mask, v);
+      }
     }
   }
-}
-
-using PackedBlockFn = void (*)(size_t, const uint16_t*, size_t, const uint16_t*, size_t, float,
-                               float, float*, size_t);
-
-template <int MR>
-PackedBlockFn pick_packed_groups(size_t groups) {
-  switch (groups) {
-    case 1:
-      return &packed_block<MR, 1>;
-    case 2:
-      return &packed_block<MR, 2>;
-    case 3:
-      return &packed_block<MR, 3>;
-    default:
-      return &packed_block<MR, 4>;
-  }
-}
-
-PackedBlockFn pick_packed_block(size_t rows, size_t groups) {
-  switch (rows) {
-    case 1:
-      return pick_packed_groups<1>(groups);
-    case 2:
-      return pick_packed_groups<2>(groups);
-    case 3:
-      return pick_packed_groups<3>(groups);
-    case 4:
-      return pick_packed_groups<4>(groups);
-    case 5:
-      return pick_packed_groups<5>(groups);
-    default:
-      return pick_packed_groups<6>(groups);
-  }
-}
+};
 
 }  // namespace
 
@@ -129,8 +97,8 @@ void small_gemm_bf16_packed_avx512bf16(size_t m, size_t n, size_t k, float alpha
     const uint16_t* w = packed + (j / kGroupColumns) * steps * 32;
     for (size_t i = 0; i < m; i += kRows) {
       const size_t rows = m - i < kRows ? m - i : kRows;
-      pick_packed_block(rows, groups)(steps, a + i * lda, lda, w, cols, alpha, beta,
-                                      c + i * ldc + j, ldc);
+      small_gemm_detail::pick_packed_block<Bf16PackedBlock, 6, 4>(rows, groups)(
+          steps, a + i * lda, lda, w, cols, alpha, beta, c + i * ldc + j, ldc);
     }
   }
 }

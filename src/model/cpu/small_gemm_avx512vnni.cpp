@@ -7,6 +7,7 @@
 #include "model/cpu/int8_quantize.h"
 #include "model/cpu/small_gemm_avx512_vec.h"
 #include "model/cpu/small_gemm_isa.h"
+#include "model/cpu/small_gemm_kernel.h"
 
 namespace clipret::model::cpu {
 
@@ -72,36 +73,10 @@ void packed_block(size_t steps, const uint8_t* a, size_t lda, const int8_t* w, s
 using PackedBlockFn = void (*)(size_t, const uint8_t*, size_t, const int8_t*, size_t,
                                const Int8Epilogue&, float*, size_t);
 
-template <int MR>
-PackedBlockFn pick_packed_groups(size_t groups) {
-  switch (groups) {
-    case 1:
-      return &packed_block<MR, 1>;
-    case 2:
-      return &packed_block<MR, 2>;
-    case 3:
-      return &packed_block<MR, 3>;
-    default:
-      return &packed_block<MR, 4>;
-  }
-}
-
-PackedBlockFn pick_packed_block(size_t rows, size_t groups) {
-  switch (rows) {
-    case 1:
-      return pick_packed_groups<1>(groups);
-    case 2:
-      return pick_packed_groups<2>(groups);
-    case 3:
-      return pick_packed_groups<3>(groups);
-    case 4:
-      return pick_packed_groups<4>(groups);
-    case 5:
-      return pick_packed_groups<5>(groups);
-    default:
-      return pick_packed_groups<6>(groups);
-  }
-}
+template <int MR, int NB>
+struct PackedBlock {
+  static constexpr PackedBlockFn run = &packed_block<MR, NB>;
+};
 
 }  // namespace
 
@@ -120,8 +95,8 @@ void small_gemm_int8_packed_avx512vnni(size_t m, size_t n, size_t k, const uint8
       const size_t rows = m - i < kRows ? m - i : kRows;
       const Int8Epilogue block{e.alpha,      e.beta,        e.scale_a + i,
                                e.zero_a + i, e.scale_w + j, e.row_sum + j};
-      pick_packed_block(rows, groups)(steps, a + i * lda, lda, w, cols, block, c + i * ldc + j,
-                                      ldc);
+      small_gemm_detail::pick_packed_block<PackedBlock, 6, 4>(rows, groups)(
+          steps, a + i * lda, lda, w, cols, block, c + i * ldc + j, ldc);
     }
   }
 }

@@ -131,4 +131,26 @@ void gemm_nt(size_t m, size_t n, size_t k, float alpha, const typename Vec::AEle
   }
 }
 
+// The packed kernels' register blocks (Block<MR, NB>::run, a static function or function pointer:
+// MR rows of a times NB groups of packed columns), picked for a tail of `rows` (1..MR) rows and
+// `groups` (1..NB) groups. Every smaller block is instantiated once per kernel file.
+template <template <int, int> class Block, int MR, int NB>
+constexpr auto pick_packed_groups(size_t groups) {
+  if constexpr (NB == 1) {
+    return Block<MR, 1>::run;
+  } else {
+    return groups >= NB ? Block<MR, NB>::run : pick_packed_groups<Block, MR, NB - 1>(groups);
+  }
+}
+
+template <template <int, int> class Block, int MR, int NB>
+constexpr auto pick_packed_block(size_t rows, size_t groups) {
+  if constexpr (MR == 1) {
+    return pick_packed_groups<Block, 1, NB>(groups);
+  } else {
+    return rows >= MR ? pick_packed_groups<Block, MR, NB>(groups)
+                      : pick_packed_block<Block, MR - 1, NB>(rows, groups);
+  }
+}
+
 }  // namespace clipret::model::cpu::small_gemm_detail

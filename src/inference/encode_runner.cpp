@@ -236,9 +236,8 @@ void run_encode(const EncodeOptions& options, const EncodeEnvironment& environme
   check_encode_options(options);
   EncodedRows rows;
   if (options.mclip_model) {
-    model::SentenceEncoderOptions mclip_options;
-    mclip_options.threads = environment.model.threads;
-    mclip_options.max_batch = static_cast<size_t>(options.batch_size);
+    const model::SentenceEncoderOptions mclip_options = model::sentence_encoder_options_like(
+        environment.model, static_cast<size_t>(options.batch_size));
     hub::LoadedMclip mclip =
         hub::load_mclip(*options.mclip_model, "mclip_model", environment.hub, mclip_options);
     rows = encode_mclip_texts(options, mclip);

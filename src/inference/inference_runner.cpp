@@ -118,9 +118,8 @@ static void run_pending_partitions(const InferenceOptions& options, const Infere
     // --use_mclip: captions go through the multilingual model instead of CLIP's text tower.
     std::optional<hub::LoadedMclip> mclip;
     if (options.use_mclip && plan.enable_text) {
-      model::SentenceEncoderOptions mclip_options;
-      mclip_options.threads = environment.model.threads;
-      mclip_options.max_batch = environment.model.max_batch;
+      const model::SentenceEncoderOptions mclip_options =
+          model::sentence_encoder_options_like(environment.model, environment.model.max_batch);
       mclip = hub::load_mclip(options.mclip_model, "mclip_model", environment.hub, mclip_options);
     } else if (options.use_mclip) {
       CLIPRET_LOG_WARN("--use_mclip has no effect with --enable_text False");

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "model/json_fields.h"
 #include "model/tensor_store.h"
+#include "model/transformer.h"
 #include "model/weight_loader.h"
 
 namespace clipret::model {
@@ -204,6 +205,8 @@ void load_bert(const TensorStore& store, const BertConfig& config, WeightLoader&
     layer.fc2_bias = loader.load(n.fc2 + ".bias", {width});
     layer.ln2_weight = loader.load(n.ln2 + ".weight", {width});
     layer.ln2_bias = loader.load(n.ln2 + ".bias", {width});
+    // Converted layer by layer (bf16, int8 backends), so that only one layer is ever held twice.
+    convert_layer_weights(loader.backend(), config.transformer, layer);
     weights.layers.push_back(std::move(layer));
   }
   const std::string extra = layer_names(config.family, prefix, config.transformer.layers).q;

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "model/clip_model.h"
 #include "model/cpu/cpu_backend.h"
 #include "model/sentence_checkpoint.h"
 
@@ -20,10 +21,20 @@ SentenceEncoder::SentenceEncoder(SentenceEncoder&& other) noexcept = default;
 SentenceEncoder& SentenceEncoder::operator=(SentenceEncoder&& other) noexcept = default;
 SentenceEncoder::~SentenceEncoder() = default;
 
+SentenceEncoderOptions sentence_encoder_options_like(const ClipModelOptions& clip,
+                                                     size_t max_batch) {
+  SentenceEncoderOptions options;
+  options.threads = clip.threads;
+  options.max_batch = max_batch;
+  options.precision = clip.precision;
+  return options;
+}
+
 SentenceEncoder SentenceEncoder::load(const std::string& folder,
                                       const SentenceEncoderOptions& options) {
   CpuBackendOptions backend_options;
   backend_options.threads = options.threads;
+  backend_options.precision = options.precision;
   return load(folder, std::make_unique<CpuBackend>(backend_options), options);
 }
 

@@ -14,17 +14,27 @@
 #include <vector>
 
 #include "model/bert_config.h"
+#include "model/clip_config.h"
 
 namespace clipret::model {
 
 class Backend;
+struct ClipModelOptions;
 
 struct SentenceEncoderOptions {
   // Threads of the CPU backend the encoder creates (as ClipModelOptions::threads).
   int threads = 0;
   // Texts per forward pass; encode calls with more are split.
   size_t max_batch = 32;
+  // The encoder blocks' Linear weights, as ClipModelOptions::precision (--precision of back and
+  // filter reaches the multilingual model too); embeddings, norms and the projection stay fp32.
+  WeightPrecision precision = WeightPrecision::kFp32;
 };
+
+// The options of a multilingual encoder used beside a CLIP model: the same threads and
+// precision, `max_batch` texts per pass.
+SentenceEncoderOptions sentence_encoder_options_like(const ClipModelOptions& clip,
+                                                     size_t max_batch);
 
 class SentenceEncoder {
  public:

@@ -120,9 +120,8 @@ void attach_mclip(const IndexOptions& options, const ServiceEnvironment& environ
   auto found = mclip_by_model.find(model);
   if (found == mclip_by_model.end()) {
     try {
-      model::SentenceEncoderOptions mclip_options;
-      mclip_options.threads = environment.model.threads;
-      mclip_options.max_batch = environment.embedder.max_text_batch;
+      const model::SentenceEncoderOptions mclip_options = model::sentence_encoder_options_like(
+          environment.model, environment.embedder.max_text_batch);
       auto mclip = std::make_unique<hub::LoadedMclip>(
           hub::load_mclip(model, "mclip_model", environment.hub, mclip_options));
       models.mclip.push_back(

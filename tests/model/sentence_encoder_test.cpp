@@ -4,9 +4,12 @@
 // forward written from the architecture (sentence_reference.py).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <utility>
 
 #include "core/error.h"
+#include "model/backend.h"
 #include "model/bert_encoder.h"
 #include "model/sentence_checkpoint.h"
 #include "model/sentence_encoder.h"
@@ -52,6 +55,41 @@ TEST(SentenceEncoderTest, MclipTinyFromSafetensorsMatchesSentenceTransformers) {
   EXPECT_EQ(encoder.tokenizer_folder(), mclip_tiny_dir());
   EXPECT_FALSE(encoder.config().projection_bias);
   expect_matches(encoder, mclip_tiny_cases());
+}
+
+// --precision reaches the multilingual encoder: its blocks' weights converted (the backend says
+// so), and every fixture sentence's embedding within issue 18's cosine of sentence-transformers'
+// own (>= 0.999 bf16, >= 0.995 int8).
+TEST(SentenceEncoderTest, Bf16AndInt8KeepTheFixtureEmbeddings) {
+  const std::vector<SentenceCase> cases = mclip_tiny_cases();
+  SentenceEncoder fp32 = SentenceEncoder::load(mclip_tiny_dir());
+  std::vector<float> exact(cases.size() * static_cast<size_t>(fp32.embed_dim()));
+  fp32.encode(ids_of(cases), exact.data());
+  for (const auto& [precision, floor] :
+       {std::pair<WeightPrecision, double>{WeightPrecision::kBf16, 0.999},
+        {WeightPrecision::kInt8, 0.995}}) {
+    SentenceEncoderOptions options;
+    options.precision = precision;
+    SentenceEncoder encoder = SentenceEncoder::load(mclip_tiny_dir(), options);
+    EXPECT_NE(std::string(encoder.backend().name()).find(precision_name(precision)),
+              std::string::npos)
+        << encoder.backend().name();
+    const size_t dim = static_cast<size_t>(encoder.embed_dim());
+    std::vector<float> got(cases.size() * dim);
+    encoder.encode(ids_of(cases), got.data());
+    EXPECT_NE(got, exact) << "the weights were not converted";
+    for (size_t i = 0; i < cases.size(); ++i) {
+      double ab = 0, aa = 0, bb = 0;
+      for (size_t j = 0; j < dim; ++j) {
+        const double a = got[i * dim + j], b = cases[i].embedding[j];
+        ab += a * b;
+        aa += a * a;
+        bb += b * b;
+      }
+      EXPECT_GE(ab / std::sqrt(aa * bb), floor)
+          << precision_name(precision) << ": " << cases[i].text;
+    }
+  }
 }
 
 TEST(SentenceEncoderTest, MclipTinyFromPytorchBinMatchesSentenceTransformers) {

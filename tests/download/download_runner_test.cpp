@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -392,41 +393,56 @@ std::set<std::string> successful_keys(const std::string& folder) {
   return keys;
 }
 
+// SIGKILL once a shard is done, then at 2 random delays within a whole run's length (seed
+// printed, CLIPRET_KILL_SEED replays): each time the same command, run again (incremental mode),
+// gives the successful keys of an uninterrupted run and leaves no temporary.
 TEST_F(DownloadRunnerTest, KillNineThenIncrementalGivesTheKeysOfOneWholeRun) {
   server_.set_delay_ms(40);
   const std::string whole = dir_.file("whole");
-  const std::string killed = dir_.file("killed");
   const std::string args = "download '" + input_ +
                            "' --input_format parquet --url_col URL --caption_col TEXT "
                            "--output_format webdataset --number_sample_per_shard 5 "
                            "--thread_count 2 --timeout 5 --output_folder ";
+  const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(testing::run_clip_retrieval(args + "'" + whole + "'").exit_code, 0);
-
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const std::string command =
-        std::string("exec '") + CLIPRET_BINARY + "' " + args + "'" + killed + "' > /dev/null 2>&1";
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // Kill it once at least one shard is finished and before all are.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline && !fs::exists(killed + "/00001_stats.json")) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
-  EXPECT_FALSE(fs::exists(killed + "/00004_stats.json"));
-
-  ASSERT_EQ(testing::run_clip_retrieval(args + "'" + killed + "'").exit_code, 0);
-  EXPECT_EQ(successful_keys(killed), successful_keys(whole));
+  const int64_t whole_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started)
+                               .count();
   EXPECT_EQ(successful_keys(whole).size(), 21u);
-  // Nothing half-written is left: no temporaries beside the shards.
-  for (const auto& entry : fs::directory_iterator(killed)) {
-    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  std::mt19937 engine(
+      testing::kill_seed("download kill points: after the first shard, then 2 random delays"));
+  std::uniform_int_distribution<int64_t> delay(0, std::max<int64_t>(1, whole_ms));
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::string killed = dir_.file("killed" + std::to_string(attempt));
+    const int64_t after_ms = attempt == 0 ? -1 : delay(engine);
+    SCOPED_TRACE(attempt == 0 ? std::string("after the first shard")
+                              : "after " + std::to_string(after_ms) + " ms");
+    const pid_t child = testing::spawn_shell(std::string("exec '") + CLIPRET_BINARY + "' " + args +
+                                             "'" + killed + "' > /dev/null 2>&1");
+    ASSERT_GT(child, 0);
+    if (after_ms < 0) {
+      // Once at least one shard is finished and before all are.
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (std::chrono::steady_clock::now() < deadline &&
+             !fs::exists(killed + "/00001_stats.json")) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(after_ms));
+    }
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (attempt == 0) {
+      ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+      EXPECT_FALSE(fs::exists(killed + "/00004_stats.json"));
+    }
+    ASSERT_EQ(testing::run_clip_retrieval(args + "'" + killed + "'").exit_code, 0);
+    EXPECT_EQ(successful_keys(killed), successful_keys(whole));
+    // Nothing half-written is left: no temporaries beside the shards.
+    for (const auto& entry : fs::directory_iterator(killed)) {
+      EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+    }
   }
 }
 

@@ -66,6 +66,7 @@ struct WebdatasetReader::Impl {
   std::optional<ShardError> error;
   WebdatasetStats stats;
   std::optional<Sample> pending;  // the sample being assembled
+  uint64_t pending_bytes = 0;     // its members' bytes so far
   std::string current_member;     // path of the member being read, for error reports
 
   static la_ssize_t read_callback(archive* a, void* client, const void** out) {
@@ -228,8 +229,18 @@ std::optional<Sample> WebdatasetReader::Impl::next() {
       complete = std::move(pending);
       pending.reset();
     }
-    if (!pending) pending = Sample{name->key, shard, {}};
-    if (pending->members.count(name->extension) != 0) {
+    if (!pending) {
+      pending = Sample{name->key, shard, {}};
+      pending_bytes = 0;
+    }
+    if (options.max_sample_bytes != 0 && pending_bytes + size > options.max_sample_bytes) {
+      ++stats.oversized_members;
+      CLIPRET_LOG_WARN(
+          "webdataset: %s: skipping member %s: sample %s would hold more than %llu "
+          "bytes",
+          shard.c_str(), path.c_str(), pending->key.c_str(),
+          static_cast<unsigned long long>(options.max_sample_bytes));
+    } else if (pending->members.count(name->extension) != 0) {
       ++stats.duplicate_members;
       CLIPRET_LOG_WARN("webdataset: %s: duplicate member %s in sample %s, keeping the first",
                        shard.c_str(), path.c_str(), pending->key.c_str());
@@ -237,8 +248,20 @@ std::optional<Sample> WebdatasetReader::Impl::next() {
       current_member = path;
       std::string data;
       if (read_member_data(data, size)) {
-        pending->members.emplace(name->extension, std::move(data));
-        ++stats.members;
+        // The header's size may be unset (0): the bytes read decide.
+        if (options.max_sample_bytes != 0 &&
+            pending_bytes + data.size() > options.max_sample_bytes) {
+          ++stats.oversized_members;
+          CLIPRET_LOG_WARN(
+              "webdataset: %s: skipping member %s: sample %s would hold more than "
+              "%llu bytes",
+              shard.c_str(), path.c_str(), pending->key.c_str(),
+              static_cast<unsigned long long>(options.max_sample_bytes));
+        } else {
+          pending_bytes += data.size();
+          pending->members.emplace(name->extension, std::move(data));
+          ++stats.members;
+        }
       }
     }
     if (complete) {

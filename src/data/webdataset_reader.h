@@ -58,6 +58,9 @@ struct WebdatasetOptions {
   // Members larger than this are skipped (counted, logged) instead of read into memory: a
   // guard against a corrupt size field or a stray video. 0 means no limit.
   uint64_t max_member_bytes = uint64_t{1} << 30;
+  // A member that would take its sample's members past this many bytes in all is skipped the
+  // same way: a hostile shard can give one key any number of extensions. 0 means no limit.
+  uint64_t max_sample_bytes = uint64_t{2} << 30;
 };
 
 // What a reader skipped along the way (all also logged at warn/debug level).
@@ -65,7 +68,7 @@ struct WebdatasetStats {
   size_t samples = 0;            // samples returned
   size_t members = 0;            // members stored in returned or pending samples
   size_t skipped_entries = 0;    // directories, links, hidden or key-less names (no dot)
-  size_t oversized_members = 0;  // over max_member_bytes, skipped
+  size_t oversized_members = 0;  // over max_member_bytes or max_sample_bytes, skipped
   size_t duplicate_members = 0;  // same key and extension twice in a row: the first is kept
 };
 

@@ -137,6 +137,27 @@ TEST(WebdatasetReaderTest, OversizedMemberIsSkipped) {
   EXPECT_EQ(reader.stats().oversized_members, 1u);
 }
 
+// One key with many extensions (a hostile shard) cannot hold more than max_sample_bytes: the
+// members past it are skipped and counted; the next sample starts afresh.
+TEST(WebdatasetReaderTest, MembersPastTheSampleLimitAreSkipped) {
+  WebdatasetOptions options;
+  options.max_sample_bytes = 250;
+  std::vector<TarMember> members;
+  for (int i = 0; i < 5; ++i) members.push_back({"a.x" + std::to_string(i), std::string(100, 'x')});
+  members.push_back({"b.jpg", std::string(200, 'y')});
+  members.push_back({"b.txt", "caption"});
+  WebdatasetReader reader(core::open_memory_stream("mem.tar", make_tar(members)), options);
+  const std::vector<Sample> samples = read_all_samples(reader);
+  EXPECT_FALSE(reader.error().has_value());
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[0].members.size(), 2u);  // 200 bytes kept, the third would pass 250
+  EXPECT_TRUE(samples[0].has("x0"));
+  EXPECT_TRUE(samples[0].has("x1"));
+  EXPECT_EQ(samples[1].members.size(), 2u);
+  EXPECT_EQ(samples[1].find("jpg")->size(), 200u);
+  EXPECT_EQ(reader.stats().oversized_members, 3u);
+}
+
 TEST(WebdatasetReaderTest, TruncatedShardYieldsEarlierSamplesAndReportsOffset) {
   const std::string tar = make_tar(three_samples());
   // The third sample's jpg data starts after the first two samples; cut in its middle.

@@ -135,6 +135,20 @@ struct WebdatasetReader::Impl {
     return true;
   }
 
+  // True when `bytes` more keep the pending sample within max_sample_bytes; otherwise the member
+  // `path` is counted as oversized and logged.
+  bool fits_pending_sample(uint64_t bytes, const std::string& path) {
+    if (options.max_sample_bytes == 0 || pending_bytes + bytes <= options.max_sample_bytes) {
+      return true;
+    }
+    ++stats.oversized_members;
+    CLIPRET_LOG_WARN(
+        "webdataset: %s: skipping member %s: sample %s would hold more than %llu bytes",
+        shard.c_str(), path.c_str(), pending->key.c_str(),
+        static_cast<unsigned long long>(options.max_sample_bytes));
+    return false;
+  }
+
   // Reads the current entry's data into `out`. False (after fail()) if the shard broke.
   bool read_member_data(std::string& out, uint64_t expected_size) {
     out.clear();
@@ -233,35 +247,19 @@ std::optional<Sample> WebdatasetReader::Impl::next() {
       pending = Sample{name->key, shard, {}};
       pending_bytes = 0;
     }
-    if (options.max_sample_bytes != 0 && pending_bytes + size > options.max_sample_bytes) {
-      ++stats.oversized_members;
-      CLIPRET_LOG_WARN(
-          "webdataset: %s: skipping member %s: sample %s would hold more than %llu "
-          "bytes",
-          shard.c_str(), path.c_str(), pending->key.c_str(),
-          static_cast<unsigned long long>(options.max_sample_bytes));
-    } else if (pending->members.count(name->extension) != 0) {
+    const bool fits = fits_pending_sample(size, path);  // else counted and logged
+    if (fits && pending->members.count(name->extension) != 0) {
       ++stats.duplicate_members;
       CLIPRET_LOG_WARN("webdataset: %s: duplicate member %s in sample %s, keeping the first",
                        shard.c_str(), path.c_str(), pending->key.c_str());
-    } else {
+    } else if (fits) {
       current_member = path;
       std::string data;
-      if (read_member_data(data, size)) {
-        // The header's size may be unset (0): the bytes read decide.
-        if (options.max_sample_bytes != 0 &&
-            pending_bytes + data.size() > options.max_sample_bytes) {
-          ++stats.oversized_members;
-          CLIPRET_LOG_WARN(
-              "webdataset: %s: skipping member %s: sample %s would hold more than "
-              "%llu bytes",
-              shard.c_str(), path.c_str(), pending->key.c_str(),
-              static_cast<unsigned long long>(options.max_sample_bytes));
-        } else {
-          pending_bytes += data.size();
-          pending->members.emplace(name->extension, std::move(data));
-          ++stats.members;
-        }
+      // The header's size may be unset (0): the bytes read decide.
+      if (read_member_data(data, size) && fits_pending_sample(data.size(), path)) {
+        pending_bytes += data.size();
+        pending->members.emplace(name->extension, std::move(data));
+        ++stats.members;
       }
     }
     if (complete) {
